@@ -1,0 +1,1 @@
+"""topcli's own features, written as ordinary plugins of the public hooks."""

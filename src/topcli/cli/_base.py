@@ -1,0 +1,75 @@
+"""What every command shares: the one error handler, consoles, and JSON output.
+
+:class:`TopcliGroup` is the root click group. Its ``invoke`` is the single place where a
+:class:`~topcli.errors.TopcliError` becomes ``error: ...`` plus a hint on stderr and the error's
+exit code. Because it lives in the group (not in ``main``), the CLI runner in tests sees exactly
+what a user sees. Tracebacks only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from typing import Any
+
+from typer.core import TyperGroup
+
+from topcli.errors import TopcliError
+
+_state = {"debug": False}
+
+
+def set_debug(value: bool) -> None:
+    _state["debug"] = value
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+
+
+def print_json(data: Any) -> None:
+    """JSON for scripts: plain stdout, no colour, UTF-8 kept as is."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def report_error(exc: TopcliError) -> None:
+    from rich.markup import escape
+
+    err = console(stderr=True)
+    if _state["debug"]:
+        err.print(escape("".join(traceback.format_exception(exc))), end="")
+    colour = "yellow" if exc.label == "paused" else "red"
+    err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {escape(exc.message)}")
+    if exc.hint:
+        err.print(f"[yellow]hint:[/yellow] {escape(exc.hint)}")
+
+
+def report_plugin_warnings() -> None:
+    from topcli import plugins
+
+    loaded = plugins._plugins
+    if loaded is None or not loaded.warnings:
+        return
+    from rich.markup import escape
+
+    err = console(stderr=True)
+    for warning in loaded.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    loaded.warnings.clear()
+
+
+class TopcliGroup(TyperGroup):
+    """The root group: the one top-level handler for topcli's errors."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TopcliError as exc:
+            report_plugin_warnings()
+            report_error(exc)
+            ctx.exit(exc.exit_code)
+        finally:
+            report_plugin_warnings()

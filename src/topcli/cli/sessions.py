@@ -1,0 +1,113 @@
+"""``topcli sessions``: list, show and delete stored conversations."""
+
+from __future__ import annotations
+
+import typer
+
+from topcli.cli._base import console, print_json
+
+app = typer.Typer(help="List, show and delete stored conversations.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_sessions(
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Every conversation, oldest first."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from topcli.store import Store
+
+    store = Store()
+    sessions = [store.load(row["id"]) for row in store.session_rows()]
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": s.id,
+                    "person": {"id": s.person_id, "name": s.person_name},
+                    "kind": s.kind,
+                    "framework": {"id": s.framework.id, "version": s.framework.version},
+                    "status": s.status,
+                    "started_at": s.started_at,
+                    "updated_at": s.updated_at,
+                    "answers": len(s.answers),
+                    "followup": s.followup,
+                }
+                for s in sessions
+            ]
+        )
+        return
+    out = console()
+    if not sessions:
+        out.print("No conversations yet. Start one with: topcli start")
+        return
+    table = Table("id", "person", "framework", "started", "status", "follow-up")
+    for s in sessions:
+        table.add_row(
+            s.id,
+            Text(s.person_name),
+            s.framework.id,
+            s.started_at[:10],
+            "complete" if s.is_complete else "in progress",
+            s.followup or "",
+        )
+    out.print(table)
+
+
+@app.command("show")
+def show(
+    session_id: str = typer.Argument(..., help="Conversation id (a unique prefix is enough)."),
+    as_json: bool = typer.Option(False, "--json", help="The full record, as in the JSON export."),
+) -> None:
+    """One conversation: every answer, the plan and the follow-up date."""
+    from topcli.render import conversation_table, followup_line, plan_table, session_heading
+    from topcli.store import Store
+
+    session = Store().load(session_id)
+    if as_json:
+        print_json(session.to_dict())
+        return
+    out = console()
+    out.print(session_heading(session))
+    out.print(conversation_table(session))
+    if session.actions:
+        out.print(plan_table(session))
+    out.print(followup_line(session))
+    if not session.is_complete:
+        out.print(f"Not finished: continue with [bold]topcli resume {session.id}[/bold]")
+
+
+@app.command("delete")
+def delete(
+    session_id: str = typer.Argument(..., help="Conversation id."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a conversation and its answers and actions for good."""
+    from topcli.errors import UsageError
+    from topcli.prompts import is_interactive
+    from topcli.store import Store
+
+    store = Store()
+    session = store.load(session_id)
+    if not yes:
+        if not is_interactive():
+            raise UsageError("deleting needs confirmation", hint="add --yes to confirm")
+        import questionary
+
+        from topcli.errors import Interrupted
+
+        try:
+            sure = questionary.confirm(
+                f"Delete conversation {session.id} with {session.person_name} "
+                f"({len(session.answers)} answers)? This cannot be undone.",
+                default=False,
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted("nothing was deleted") from None
+        if not sure:
+            console().print("Nothing deleted.")
+            return
+    store.delete_session(session.id)
+    console().print(f"Deleted conversation {session.id} with {session.person_name}.")

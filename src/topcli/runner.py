@@ -1,0 +1,168 @@
+"""The session runner: walks a framework stage by stage and saves each answer as it is given.
+
+It knows nothing of Typer or of terminals: it talks to a :class:`topcli.prompts.Prompter` and a
+:class:`topcli.store.Store`, so the same code runs a terminal conversation, an answers file and
+the tests. Resuming is running again: answered questions are skipped, so the conversation
+continues at the first unanswered question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from topcli.errors import Interrupted
+from topcli.framework import Framework
+from topcli.prompts import Prompter
+from topcli.session import Session
+from topcli.store import Store
+
+
+@dataclass
+class SessionRunner:
+    store: Store
+    prompter: Prompter
+    today: date
+
+    def run(self, session_id: str) -> Session:
+        """Ask every unanswered question that applies; mark the session complete at the end."""
+        session = self.store.load(session_id)
+        framework = session.framework
+        answers: dict[str, Any] = dict(session.answers)
+        total = len(framework.stages)
+        for number, stage in enumerate(framework.stages, start=1):
+            shown = False
+            for question in stage.questions:
+                if question.id in answers or not question.applies(answers):
+                    continue
+                if not shown:
+                    self.prompter.begin_stage(stage, number, total)
+                    shown = True
+                qid = question.id
+                try:
+                    value = self.prompter.ask(
+                        question,
+                        question.default_value(self.today),
+                        draft=self.store.draft(session.id, qid),
+                        keep=lambda v, qid=qid: self.store.save_draft(session.id, qid, v),
+                    )
+                except Interrupted as exc:
+                    raise paused(session, len(answers), reason=exc.message) from None
+                self.store.save_answer(session.id, question, value)
+                answers[qid] = value
+        self.store.complete(session.id)
+        return self.store.load(session.id)
+
+
+def paused(session: Session, saved: int, *, reason: str = "interrupted") -> Interrupted:
+    """The message for a conversation left part-way: what is kept and how to go on."""
+    return Interrupted(
+        f"conversation with {session.person_name} paused ({reason}); {saved} answer(s) are saved",
+        hint=f"continue where you left off with: topcli resume {session.id}",
+    )
+
+
+def unanswered(framework: Framework, answers: dict[str, Any]) -> list[str]:
+    """Ids of the questions that still apply and have no answer, in order."""
+    return [q.id for _, q in framework.questions() if q.id not in answers and q.applies(answers)]
+
+
+@dataclass
+class StartRequest:
+    """What ``topcli start`` was asked for, from flags and an optional answers file."""
+
+    framework: str | None = None
+    person: str | None = None
+    answers_file: str | None = None
+    interactive: bool = True
+
+
+def start_session(request: StartRequest, store_factory: Any = None) -> Session:
+    """Resolve the framework, check given answers, create the session and run it.
+
+    Everything that can be refused (unknown framework, bad answers file, missing answers when
+    no one can be asked) is refused before the session is created, so a bad run leaves nothing
+    half made.
+    """
+    from topcli import clock
+    from topcli.catalog import resolve_framework, with_plugin_questions
+    from topcli.errors import MissingAnswersError
+    from topcli.loader import load_answers_file
+    from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
+
+    today = clock.today()
+    given: dict[str, Any] = {"person": None, "framework": None, "answers": {}}
+    if request.answers_file:
+        given = load_answers_file(request.answers_file)
+    framework = with_plugin_questions(
+        resolve_framework(request.framework or given.get("framework"))
+    )
+    person = request.person or (str(given["person"]) if given.get("person") else None)
+    parsed, missing = prepare_answers(
+        [q for _, q in framework.questions()],
+        given["answers"],
+        today,
+        source=request.answers_file or "answers",
+    )
+    terminal = TerminalPrompter(today) if request.interactive else None
+    if terminal is None:
+        names = [f"{q.id}: {q.prompt}" for q in missing]
+        if not person:
+            names.insert(0, "person: who the conversation is with")
+        if names:
+            raise MissingAnswersError(
+                names,
+                hint="answer them in an answers file (--answers FILE, see docs/frameworks.md) "
+                "or run 'topcli start' in a terminal",
+            )
+    store = (store_factory or Store)()
+    if not person:
+        assert terminal is not None
+        try:
+            person = terminal.ask_person()
+        except Interrupted:
+            raise Interrupted("nothing was saved yet (no conversation started)") from None
+    person_row = store.person_for_new_session(person)
+    session_id = store.create_session(person_row["id"], framework)
+    runner = SessionRunner(store, ScriptedPrompter(parsed, terminal), today)
+    if terminal is not None:
+        terminal.console.print(
+            f"Conversation [bold]{session_id}[/bold] with {person_row['name']} "
+            f"({framework.name} {framework.version}). Every answer is saved as you go; "
+            "Ctrl-C pauses."
+        )
+    return runner.run(session_id)
+
+
+def resume_session(session_id: str | None, interactive: bool) -> Session:
+    """Continue a conversation at its first unanswered question."""
+    from topcli import clock
+    from topcli.errors import MissingAnswersError, NotFoundError
+    from topcli.prompts import TerminalPrompter
+
+    store = Store()
+    if session_id is None:
+        row = store.latest_session_row(status="in_progress")
+        if row is None:
+            raise NotFoundError(
+                "there is no conversation in progress to resume",
+                hint="start one with: topcli start",
+            )
+        session_id = row["id"]
+    session = store.load(session_id)
+    if session.is_complete:
+        return session
+    if not interactive:
+        missing = unanswered(session.framework, dict(session.answers))
+        raise MissingAnswersError(
+            [f"{qid}: {session.framework.question(qid).prompt}" for qid in missing],
+            hint="run 'topcli resume' in a terminal to answer them",
+        )
+    today = clock.today()
+    terminal = TerminalPrompter(today)
+    terminal.console.print(
+        f"Resuming conversation [bold]{session.id}[/bold] with {session.person_name}: "
+        f"{len(session.answers)} answer(s) already saved."
+    )
+    return SessionRunner(store, terminal, today).run(session.id)

@@ -1,0 +1,143 @@
+"""A stored conversation as a read-only object: what exporters, ``show`` and ``plan`` read.
+
+A session carries the framework it was held with (as it was then, plugin questions included), so
+it can be shown and exported after a plugin is uninstalled or the framework file has changed.
+:meth:`Session.to_dict` is exactly the content of the JSON export (``schema_version`` 1,
+documented in ``docs/export-format.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from topcli.framework import Framework, Question, Stage, framework_from_data
+
+EXPORT_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    person_id: str
+    person_name: str
+    kind: str
+    previous_id: str | None
+    framework: Framework
+    status: str
+    started_at: str
+    updated_at: str
+    completed_at: str | None
+    #: question id -> canonical answer; actions questions map to lists of action mappings
+    answers: Mapping[str, Any]
+    #: question id -> ISO timestamp of when it was answered
+    answered_at: Mapping[str, str]
+
+    @classmethod
+    def from_store(
+        cls,
+        row: sqlite3.Row,
+        person: sqlite3.Row,
+        answer_rows: list[sqlite3.Row],
+        actions: list[dict[str, Any]],
+    ) -> Session:
+        framework = framework_from_data(json.loads(row["framework_json"]), origin=None)
+        by_question: dict[str, list[dict[str, Any]]] = {}
+        for action in actions:
+            public = {k: v for k, v in action.items() if k != "question_id"}
+            by_question.setdefault(action["question_id"], []).append(public)
+        answers: dict[str, Any] = {}
+        answered_at: dict[str, str] = {}
+        for answer in answer_rows:
+            qid = answer["question_id"]
+            value = json.loads(answer["value_json"])
+            if isinstance(value, list) and qid in by_question:
+                value = by_question[qid]
+            elif _is_actions(framework, qid):
+                value = []
+            answers[qid] = value
+            answered_at[qid] = answer["answered_at"]
+        return cls(
+            id=row["id"],
+            person_id=person["id"],
+            person_name=person["name"],
+            kind=row["kind"],
+            previous_id=row["previous_id"],
+            framework=framework,
+            status=row["status"],
+            started_at=row["started_at"],
+            updated_at=row["updated_at"],
+            completed_at=row["completed_at"],
+            answers=MappingProxyType(answers),
+            answered_at=MappingProxyType(answered_at),
+        )
+
+    # ------------------------------------------------------------------ derived views
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == "complete"
+
+    def answered(self) -> Iterator[tuple[Stage, Question, Any]]:
+        """Each answered question in framework order, with its stage and answer."""
+        for stage, question in self.framework.questions():
+            if question.id in self.answers:
+                yield stage, question, self.answers[question.id]
+
+    @property
+    def actions(self) -> list[dict[str, Any]]:
+        """Every action of the plan, in framework and entry order."""
+        found: list[dict[str, Any]] = []
+        for _, question in self.framework.questions():
+            if question.type == "actions":
+                found.extend(self.answers.get(question.id) or [])
+        return found
+
+    @property
+    def followup(self) -> str | None:
+        """The ISO date of the next conversation, if the plan has one."""
+        for _, question in self.framework.questions():
+            if question.type == "followup" and self.answers.get(question.id):
+                return str(self.answers[question.id])
+        return None
+
+    @property
+    def has_plan(self) -> bool:
+        return bool(self.actions) or self.followup is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON export: everything stored about this conversation (see module docs)."""
+        return {
+            "schema_version": EXPORT_SCHEMA_VERSION,
+            "id": self.id,
+            "kind": self.kind,
+            "previous_id": self.previous_id,
+            "person": {"id": self.person_id, "name": self.person_name},
+            "status": self.status,
+            "started_at": self.started_at,
+            "updated_at": self.updated_at,
+            "completed_at": self.completed_at,
+            "framework": self.framework.to_dict(),
+            "answers": {k: _plain(v) for k, v in self.answers.items()},
+            "answered_at": dict(self.answered_at),
+            "followup": self.followup,
+        }
+
+
+def _is_actions(framework: Framework, question_id: str) -> bool:
+    try:
+        return framework.question(question_id).type == "actions"
+    except KeyError:
+        return False
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
