@@ -550,11 +550,15 @@ def _condition_from_data(
     return Condition(question=str(raw["question"]), values=values)
 
 
-def framework_from_data(data: Any, *, origin: str | None = None) -> Framework:
+def framework_from_data(
+    data: Any, *, origin: str | None = None, snapshot: bool = False
+) -> Framework:
     """Validate a parsed framework document and build a :class:`Framework`.
 
     ``origin`` (a file path) prefixes every message; the YAML loader's line and column marks,
-    when present on the mappings, make it ``file:line:column``.
+    when present on the mappings, make it ``file:line:column``. ``snapshot=True`` reads a
+    framework stored with a conversation, whose questions may carry ``source`` (the plugin that
+    added them); a framework file may not claim that key.
     """
     problems = Problems(origin)
     if not isinstance(data, Mapping):
@@ -573,7 +577,7 @@ def framework_from_data(data: Any, *, origin: str | None = None) -> Framework:
         raw_stages = []
     stage_ids: set[str] = set()
     for n, raw_stage in enumerate(raw_stages, start=1):
-        stage = _stage_from_data(raw_stage, n, problems)
+        stage = _stage_from_data(raw_stage, n, problems, snapshot=snapshot)
         if stage is None:
             continue
         if stage.id in stage_ids:
@@ -593,7 +597,9 @@ def framework_from_data(data: Any, *, origin: str | None = None) -> Framework:
     return framework
 
 
-def _stage_from_data(raw: Any, n: int, problems: Problems) -> Stage | None:
+def _stage_from_data(
+    raw: Any, n: int, problems: Problems, *, snapshot: bool = False
+) -> Stage | None:
     if not isinstance(raw, Mapping):
         problems.add(raw, f"stage {n} must be a mapping with id, title and questions")
         return None
@@ -613,14 +619,17 @@ def _stage_from_data(raw: Any, n: int, problems: Problems) -> Stage | None:
             key="questions",
         )
         raw_questions = []
-    questions = [
-        q
-        for q in (
-            question_from_data(item, problems, where=f"question {i} of stage '{sid}'")
-            for i, item in enumerate(raw_questions, start=1)
+    questions: list[Question] = []
+    for i, item in enumerate(raw_questions, start=1):
+        source = None
+        if snapshot and isinstance(item, Mapping) and "source" in item:
+            source = str(item["source"])
+            item = {k: v for k, v in item.items() if k != "source"}
+        question = question_from_data(
+            item, problems, source=source, where=f"question {i} of stage '{sid}'"
         )
-        if q is not None
-    ]
+        if question is not None:
+            questions.append(question)
     return Stage(
         id=sid,
         title=title,

@@ -45,7 +45,9 @@ class Session:
         answer_rows: list[sqlite3.Row],
         actions: list[dict[str, Any]],
     ) -> Session:
-        framework = framework_from_data(json.loads(row["framework_json"]), origin=None)
+        framework = framework_from_data(
+            json.loads(row["framework_json"]), origin=None, snapshot=True
+        )
         by_question: dict[str, list[dict[str, Any]]] = {}
         for action in actions:
             public = {k: v for k, v in action.items() if k != "question_id"}
