@@ -9,13 +9,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from topcli.errors import FrameworkError, FrameworkNotFound, PluginError, did_you_mean
 from topcli.framework import Framework, Problems, check_framework, question_from_data
 
+if TYPE_CHECKING:
+    from topcli.plugins import PluginRecord
+
 DEFAULT_FRAMEWORK = "top"
 _EXPORTER_NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class QuestionRefused(PluginError):
+    """A plugin registered a question topcli cannot ask; ``plugin`` is its name."""
+
+    def __init__(self, plugin: PluginRecord, message: str, *, hint: str | None = None) -> None:
+        super().__init__(f"plugin '{plugin.name}' ({plugin.origin}) {message}", hint=hint)
+        self.plugin: str = plugin.name
+        #: The message without the plugin's name, for ``plugins list``.
+        self.reason = message
 
 
 @dataclass(frozen=True)
@@ -46,17 +59,24 @@ def frameworks() -> dict[str, FrameworkEntry]:
 
     plugins = get_plugins()
     found: dict[str, FrameworkEntry] = {}
+    staged: dict[str, FrameworkEntry] = {}
 
-    def make_register(record: Any) -> Any:
+    def make_register(record: PluginRecord) -> Any:
+        staged.clear()
+
         def register(path: str | Path) -> None:
             path = Path(path)
             try:
                 framework = load_framework(path)
             except FrameworkError as exc:
-                plugins.warn(record, f"registered an invalid framework: {exc}")
+                plugins.warn(
+                    record,
+                    f"registered an invalid framework: {exc}; skipped",
+                    hint=exc.hint or "check it with 'topcli frameworks validate FILE'",
+                )
                 return
-            if framework.id in found:
-                other = found[framework.id]
+            other = found.get(framework.id) or staged.get(framework.id)
+            if other is not None:
                 plugins.warn(
                     record,
                     f"registered framework '{framework.id}' ({path}), but that id is taken by "
@@ -64,12 +84,18 @@ def frameworks() -> dict[str, FrameworkEntry]:
                     hint="give the framework another id",
                 )
                 return
-            found[framework.id] = FrameworkEntry(framework, path, record.name, record.builtin)
-            record.contributions.append(f"framework {framework.id} ({path.name})")
+            staged[framework.id] = FrameworkEntry(framework, path, record.name, record.builtin)
 
         return register
 
-    plugins.call("register_frameworks", make_register)
+    def settle(record: PluginRecord, ok: bool) -> None:
+        if ok:
+            for fid, entry in staged.items():
+                found[fid] = entry
+                record.contribute(f"framework {fid} ({entry.path.name})")
+        staged.clear()
+
+    plugins.call("register_frameworks", make_register, settle)
     _frameworks = found
     return found
 
@@ -99,63 +125,96 @@ def resolve_framework(ref: str | None) -> Framework:
 
 
 def with_plugin_questions(framework: Framework) -> Framework:
-    """The framework as it will be run: plus every question plugins add to its stages."""
+    """The framework as it will be run: plus every question plugins add to its stages.
+
+    Each plugin's ``register_questions`` is called once per stage. An invalid question raises
+    :class:`PluginError` naming the plugin; a plugin that raises is skipped with a warning and
+    none of the questions it registered in that call are kept.
+    """
     from topcli.plugins import get_plugins
 
     plugins = get_plugins()
+    current = framework
+    before = framework
+    added: list[str] = []
     for stage in framework.stages:
 
-        def make_register(record: Any, stage_id: str = stage.id) -> Any:
+        def make_register(record: PluginRecord, stage_id: str = stage.id) -> Any:
+            nonlocal before
+            before = current
+            added.clear()
+
             def register(question: Any, after: str | None = None) -> None:
-                nonlocal framework
-                framework = _add_question(framework, stage_id, question, after, record.name)
-                record.contributions.append(
-                    f"question {question.get('id')} in {framework.id}/{stage_id}"
-                )
+                nonlocal current
+                current = _add_question(current, stage_id, question, after, record)
+                added.append(f"question {question['id']} in {current.id}/{stage_id}")
 
             return register
 
-        plugins.call("register_questions", make_register, framework=framework, stage=stage)
-    return framework
+        def settle(record: PluginRecord, ok: bool) -> None:
+            nonlocal current
+            if not ok:
+                current = before
+            for what in added if ok else ():
+                record.contribute(what)
+            added.clear()
+
+        plugins.call("register_questions", make_register, settle, framework=framework, stage=stage)
+    return current
 
 
 def _add_question(
-    framework: Framework, stage_id: str, data: Any, after: str | None, plugin: str
+    framework: Framework, stage_id: str, data: Any, after: str | None, plugin: PluginRecord
 ) -> Framework:
-    where = f"plugin '{plugin}'"
+    """Validate a plugin's question and place it; every refusal names the plugin."""
+    target = f"framework '{framework.id}', stage '{stage_id}'"
+    fix = "fix the plugin, or uninstall it (or remove it from TOPCLI_PLUGINS)"
     problems = Problems(None)
-    question = question_from_data(data, problems, source=plugin, where=f"question from {where}")
-    try:
-        problems.raise_if_any()
-    except FrameworkError as exc:
-        raise PluginError(
-            f"{where} registered an invalid question: {exc.message}",
-            hint="fix the plugin or uninstall it",
-        ) from None
-    assert question is not None
+    question = question_from_data(data, problems, source=plugin.name, where="question")
+    if question is None or problems.items:
+        raise QuestionRefused(
+            plugin,
+            f"registered an invalid question for {target}: "
+            + "; ".join(message for _, message, _ in problems.items),
+            hint="; ".join([hint for _, _, hint in problems.items if hint] + [fix]),
+        )
     if question.id in framework.question_ids():
-        raise PluginError(
-            f"{where} registered question '{question.id}', but that id is already used in "
-            f"framework '{framework.id}'",
-            hint="give the question an id of its own, e.g. prefixed with the plugin name",
+        owner = framework.question(question.id).source
+        raise QuestionRefused(
+            plugin,
+            f"registered question '{question.id}' for {target}, but "
+            + (f"plugin '{owner}' already added" if owner else "the framework already has")
+            + " a question with that id",
+            hint="give the question an id of its own, e.g. prefixed with the plugin's name",
         )
     stage = next(s for s in framework.stages if s.id == stage_id)
-    if after is not None and after not in [q.id for q in stage.questions]:
-        raise PluginError(
-            f"{where} wants question '{question.id}' after '{after}', which is not a question of "
-            f"stage '{stage_id}'{did_you_mean(after, [q.id for q in stage.questions])}",
-            hint="use the id of a question in that stage, or after=None",
+    stage_ids = [q.id for q in stage.questions]
+    if after is not None and after not in stage_ids:
+        raise QuestionRefused(
+            plugin,
+            f"wants question '{question.id}' after '{after}', which is not a question "
+            f"of {target}{did_you_mean(str(after), stage_ids)}",
+            hint="use the id of a question in that stage ('topcli frameworks show "
+            f"{framework.id}' lists them), or leave out after= to add it at the end",
         )
     updated = framework.with_question(stage_id, question, after)
     try:
         check_framework(updated)
     except FrameworkError as exc:
-        raise PluginError(f"{where} registered question '{question.id}': {exc.message}") from None
+        raise QuestionRefused(
+            plugin,
+            f"registered question '{question.id}' for {target}: {exc.message}",
+            hint=exc.hint or fix,
+        ) from None
     return updated
 
 
 def exporters() -> dict[str, tuple[Any, str]]:
-    """Every registered exporter by name, with the plugin that registered it."""
+    """Every registered exporter by name, with the name of the plugin that registered it.
+
+    An invalid exporter, or a name that is already taken, is refused with a warning naming the
+    plugin (and the plugin that has the name): the first exporter keeps it, the others work on.
+    """
     global _exporters
     if _exporters is not None:
         return _exporters
@@ -163,28 +222,42 @@ def exporters() -> dict[str, tuple[Any, str]]:
 
     plugins = get_plugins()
     found: dict[str, tuple[Any, str]] = {}
+    staged: dict[str, tuple[Any, str]] = {}
 
-    def make_register(record: Any) -> Any:
+    def make_register(record: PluginRecord) -> Any:
+        staged.clear()
+
         def register(exporter: Any) -> None:
             problem = _exporter_problem(exporter)
             if problem:
-                raise PluginError(
-                    f"plugin '{record.name}' registered an invalid exporter: {problem}",
-                    hint="see docs/plugins.md, register_exporters",
+                plugins.warn(
+                    record,
+                    f"registered an invalid exporter: {problem}; skipped",
+                    hint="see register_exporters in docs/plugins.md",
                 )
+                return
             name = exporter.name
-            if name in found:
-                raise PluginError(
-                    f"plugin '{record.name}' registered exporter '{name}', but plugin "
-                    f"'{found[name][1]}' already did",
-                    hint="rename one of the exporters, or uninstall one plugin",
+            if name in found or name in staged:
+                owner = (found.get(name) or staged[name])[1]
+                plugins.warn(
+                    record,
+                    f"registered exporter '{name}', but plugin '{owner}' already registered "
+                    "an exporter with that name; this one is skipped",
+                    hint="give the exporter another name, or uninstall one of the plugins",
                 )
-            found[name] = (exporter, record.name)
-            record.contributions.append(f"exporter {name} ({exporter.suffix})")
+                return
+            staged[name] = (exporter, record.name)
 
         return register
 
-    plugins.call("register_exporters", make_register)
+    def settle(record: PluginRecord, ok: bool) -> None:
+        if ok:
+            for name, entry in staged.items():
+                found[name] = entry
+                record.contribute(f"exporter {name} ({entry[0].suffix})")
+        staged.clear()
+
+    plugins.call("register_exporters", make_register, settle)
     _exporters = found
     return found
 
@@ -195,6 +268,8 @@ def _exporter_problem(exporter: Any) -> str | None:
             return f"it has no '{attr}'"
     if not isinstance(exporter.name, str) or not _EXPORTER_NAME_RE.match(exporter.name):
         return f"name {exporter.name!r} must be lowercase letters, digits and '-'"
+    if not isinstance(exporter.suffix, str) or not exporter.suffix.startswith("."):
+        return f"suffix {exporter.suffix!r} must be a file extension such as '.md'"
     if not callable(exporter.export):
         return "'export' must be callable"
     return None

@@ -90,6 +90,12 @@ class ExportError(TopcliError):
     exit_code = 7
 
 
+class ImportFileError(TopcliError):
+    """An import file is malformed, from a newer topcli, or clashes with what is stored."""
+
+    exit_code = 8
+
+
 class Interrupted(TopcliError):
     """The user pressed Ctrl-C or input ended; what was answered is already saved."""
 

@@ -221,7 +221,7 @@ class Question:
     def _parse_number(self, raw: Any, today: date) -> int | float:
         if isinstance(raw, bool):
             raise AnswerError(f"'{self.id}' expects a number, got {raw!r}")
-        if isinstance(raw, (int, float)):
+        if isinstance(raw, int):
             return raw
         text = str(raw).strip()
         try:
@@ -229,9 +229,10 @@ class Question:
         except ValueError:
             pass
         try:
-            number = float(text)
+            number = float(raw) if isinstance(raw, float) else float(text)
         except ValueError:
             raise AnswerError(f"{text!r} is not a number (question '{self.id}')") from None
+        # YAML's .nan and .inf are floats too; none of them can be stored as JSON
         if number != number or number in (float("inf"), float("-inf")):
             raise AnswerError(f"{text!r} is not a finite number (question '{self.id}')")
         return number
@@ -460,9 +461,9 @@ def question_from_data(
     if not isinstance(data, Mapping):
         problems.add(data, f"{where} must be a mapping with id, prompt and type")
         return None
-    _check_keys(data, QUESTION_KEYS, where, problems)
     qid = _check_id(data, where, problems)
     label = f"question '{qid}'" if qid else where
+    _check_keys(data, QUESTION_KEYS, label, problems)
     prompt = _require_str(data, "prompt", label, problems)
     qtype = data.get("type", "text")
     if qtype not in QUESTION_TYPES:
@@ -517,7 +518,12 @@ def question_from_data(
         try:
             question.parse(question.default, today=today())
         except AnswerError as exc:
-            problems.add(data, f"default of {label} is not valid: {exc.message}", key="default")
+            problems.add(
+                data,
+                f"default of {label} is not valid: {exc.message}",
+                hint=exc.hint,
+                key="default",
+            )
     elif question.default is not None:
         problems.add(data, f"{label}: actions questions cannot have a default", key="default")
     return question
@@ -603,8 +609,8 @@ def _stage_from_data(
     if not isinstance(raw, Mapping):
         problems.add(raw, f"stage {n} must be a mapping with id, title and questions")
         return None
-    _check_keys(raw, STAGE_KEYS, f"stage {n}", problems)
     sid = _check_id(raw, f"stage {n}", problems)
+    _check_keys(raw, STAGE_KEYS, f"stage '{sid}'" if sid else f"stage {n}", problems)
     title = _require_str(raw, "title", f"stage '{sid or n}'", problems)
     tips = raw.get("tips") or []
     if not isinstance(tips, list):
@@ -639,24 +645,36 @@ def _stage_from_data(
     )
 
 
-def _question_nodes(raw_stages: list[Any]) -> dict[str, Any]:
-    nodes: dict[str, Any] = {}
+def _question_nodes(raw_stages: list[Any]) -> dict[str, list[Any]]:
+    """The YAML mappings of the questions that were built, by id, in framework order."""
+    nodes: dict[str, list[Any]] = {}
     for stage in raw_stages:
         if isinstance(stage, Mapping) and isinstance(stage.get("questions"), list):
             for q in stage["questions"]:
-                if isinstance(q, Mapping) and "id" in q:
-                    nodes.setdefault(str(q["id"]), q)
+                if (
+                    isinstance(q, Mapping)
+                    and q.get("id") is not None
+                    and q.get("type", "text") in QUESTION_TYPES
+                ):
+                    nodes.setdefault(str(q["id"]), []).append(q)
     return nodes
 
 
 def _check_question_graph(
-    framework: Framework, problems: Problems, nodes: Mapping[str, Any] | None = None
+    framework: Framework, problems: Problems, nodes: Mapping[str, list[Any]] | None = None
 ) -> None:
     """Unique ids, and every ``when`` pointing at an earlier question with a possible value."""
     nodes = nodes or {}
     seen: dict[str, Question] = {}
+    occurrences: dict[str, int] = {}
     for _, question in framework.questions():
-        node = nodes.get(question.id)
+        if not question.id:
+            continue  # already reported as a missing id
+        # the n-th question with an id is the n-th mapping with it: a duplicate is reported
+        # where the second one is, not the first
+        n = occurrences[question.id] = occurrences.get(question.id, -1) + 1
+        same_id = nodes.get(question.id, [])
+        node = same_id[n] if n < len(same_id) else None
         if question.id in seen:
             problems.add(
                 node,

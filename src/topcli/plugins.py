@@ -11,7 +11,8 @@ Sources, in the order their hooks are called:
    quick local plugins.
 
 A plugin that fails to import or raises inside a hook is skipped with a warning naming it; the
-others go on. A hook implementation whose name matches no hook (a typo) is reported, not ignored.
+others go on. A hook implementation whose name matches no hook (a typo), or a function named
+like a hook but not marked with ``@hookimpl``, is reported, not silently ignored.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -40,19 +41,37 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 
 @dataclass
 class PluginRecord:
-    """One loaded plugin: where it came from and what it contributed."""
+    """One plugin: where it came from, what it contributed, and what went wrong with it.
+
+    ``origin`` is the human-readable summary (``package topcli-acme 1.0.0``, ``file /x.py``);
+    ``package``/``version`` (entry points) and ``path`` (files and modules) are the same facts
+    for scripts reading ``topcli plugins list --json``.
+    """
 
     name: str
     origin: str
     builtin: bool = False
+    package: str | None = None
+    version: str | None = None
+    path: str | None = None
+    hooks: list[str] = field(default_factory=list)
     contributions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    def contribute(self, what: str) -> None:
+        """Record a contribution once, however often the hook is asked again."""
+        if what not in self.contributions:
+            self.contributions.append(what)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "origin": self.origin,
             "builtin": self.builtin,
+            "package": self.package,
+            "version": self.version,
+            "path": self.path,
+            "hooks": list(self.hooks),
             "contributions": list(self.contributions),
             "problems": list(self.problems),
         }
@@ -70,35 +89,74 @@ class Plugins:
 
     # ------------------------------------------------------------------ loading
 
-    def register(self, plugin: object, name: str, origin: str, *, builtin: bool = False) -> None:
-        record = PluginRecord(name=name, origin=origin, builtin=builtin)
+    def register(
+        self,
+        plugin: object,
+        name: str,
+        origin: str = "registered in-process",
+        *,
+        builtin: bool = False,
+        package: str | None = None,
+        version: str | None = None,
+        path: str | None = None,
+    ) -> PluginRecord:
+        """Add a plugin (a module, or any object with hook functions) under ``name``.
+
+        Tests use this directly, with :meth:`unregister` afterwards.
+        """
+        if path is None and isinstance(plugin, ModuleType):
+            path = getattr(plugin, "__file__", None)
+        record = PluginRecord(name, origin, builtin, package, version, path)
+        existing = self.records.get(name)
+        if existing is not None:
+            # keep the first plugin's record: it is the one whose hooks are called
+            self.warn(
+                record,
+                f"has the same name as the plugin loaded from {existing.origin}; skipped",
+                hint="uninstall one of them, or remove it from TOPCLI_PLUGINS",
+                keep=False,
+            )
+            return existing
+        if self.pm.is_registered(plugin):
+            self.warn(
+                record,
+                f"is already loaded as plugin '{self.pm.get_name(plugin)}'; skipped",
+                hint="it is installed and named in TOPCLI_PLUGINS: remove it from one of them",
+                keep=False,
+            )
+            return self.records[self.pm.get_name(plugin) or name]
         self.records[name] = record
         try:
             self.pm.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             self.warn(record, f"cannot be registered: {exc}")
-            return
-        self._check_hook_names(name, record)
-        from topcli import catalog
-
-        catalog.reset()
+            return record
+        known = hookspecs.hook_names()
+        callers = self.pm.get_hookcallers(plugin) or []
+        record.hooks = sorted(c.name for c in callers if c.name in known)
+        self._check_hook_names(plugin, record)
+        _reset_catalog()
+        return record
 
     def unregister(self, name: str) -> None:
         """Remove a plugin (tests register one around each test and remove it after)."""
         if self.pm.get_plugin(name) is not None:
             self.pm.unregister(name=name)
         self.records.pop(name, None)
-        from topcli import catalog
+        _reset_catalog()
 
-        catalog.reset()
-
-    def _check_hook_names(self, name: str, record: PluginRecord) -> None:
-        """Report implementations of hooks that do not exist (usually a typo)."""
-        plugin = self.pm.get_plugin(name)
+    def _check_hook_names(self, plugin: object, record: PluginRecord) -> None:
+        """Report what pluggy would silently ignore: typos in hook names, missing markers."""
         known = hookspecs.hook_names()
         for attr in dir(plugin):
             opts = self.pm.parse_hookimpl_opts(plugin, attr)
-            if opts is None or attr in known:
+            if opts is None:
+                if attr in known and callable(getattr(plugin, attr, None)):
+                    self.warn(
+                        record,
+                        f"defines '{attr}' without @hookimpl, so topcli never calls it",
+                        hint="add 'from topcli import hookimpl' and put @hookimpl above it",
+                    )
                 continue
             hook_name = opts.get("specname") or attr
             if hook_name in known:
@@ -106,7 +164,7 @@ class Plugins:
             self.warn(
                 record,
                 f"implements unknown hook '{hook_name}'{did_you_mean(hook_name, known)}",
-                hint="see docs/plugins.md for the hook names",
+                hint="the hooks are " + ", ".join(known) + "; see docs/plugins.md",
             )
 
     def load_builtins(self) -> None:
@@ -115,47 +173,65 @@ class Plugins:
                 importlib.import_module(module_name), module_name, "built-in", builtin=True
             )
 
-    def load_entry_points(self) -> None:
-        from importlib.metadata import entry_points
+    def load_entry_points(self, entry_points: Iterable[Any] | None = None) -> None:
+        """Load the installed packages' plugins (``entry_points`` lets tests pass their own)."""
+        if entry_points is None:
+            from importlib.metadata import entry_points as installed
 
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            entry_points = installed(group=ENTRY_POINT_GROUP)
+        for ep in entry_points:
             dist = getattr(ep, "dist", None)
-            origin = f"package {dist.name} {dist.version}" if dist else f"entry point {ep.value}"
-            if ep.name in self.records:
-                continue
+            package = dist.name if dist else None
+            version = dist.version if dist else None
+            origin = f"package {package} {version}" if dist else f"entry point {ep.value}"
             try:
                 plugin = ep.load()
             except Exception as exc:  # any import failure must not stop topcli
                 self.warn(
-                    PluginRecord(ep.name, origin),
-                    f"failed to import: {_describe(exc)}",
-                    hint=f"reinstall or uninstall {dist.name if dist else ep.value}",
+                    PluginRecord(ep.name, origin, package=package, version=version),
+                    f"failed to import: {_describe(exc)}; skipped",
+                    hint=_install_hint(
+                        exc, f"or reinstall or uninstall {package or ep.value}", ep.module
+                    ),
                 )
                 continue
-            self.register(plugin, ep.name, origin)
+            self.register(plugin, ep.name, origin, package=package, version=version)
 
     def load_paths(self, spec: str) -> None:
+        """Load ``TOPCLI_PLUGINS``: Python files, or importable module names."""
         for entry in filter(None, (part.strip() for part in spec.split(os.pathsep))):
             path = Path(entry).expanduser()
-            is_file = entry.endswith(".py") or os.sep in entry
+            is_file = entry.endswith(".py") or "/" in entry or os.sep in entry
             name = path.stem if is_file else entry
             origin = f"file {path.resolve()}" if is_file else f"module {entry}"
             try:
                 module = _import_file(path) if is_file else importlib.import_module(entry)
             except Exception as exc:
+                fallback = "or fix TOPCLI_PLUGINS"
+                if not is_file:
+                    package = entry.split(".")[0].replace("_", "-")
+                    fallback = f"is it installed? e.g. pip install {package}; {fallback}"
                 self.warn(
-                    PluginRecord(name, origin),
-                    f"failed to import: {_describe(exc)}",
-                    hint="check TOPCLI_PLUGINS",
+                    PluginRecord(name, origin, path=str(path.resolve()) if is_file else None),
+                    f"failed to import: {_describe(exc)}; skipped",
+                    hint=_install_hint(exc, fallback, None if is_file else entry),
                 )
                 continue
             self.register(module, name, origin)
 
-    def warn(self, record: PluginRecord, message: str, hint: str | None = None) -> None:
-        self.records.setdefault(record.name, record)
-        record.problems.append(message)
-        text = f"plugin '{record.name}' ({record.origin}) {message}"
-        self.warnings.append(text + (f" ({hint})" if hint else ""))
+    def warn(
+        self, record: PluginRecord, message: str, hint: str | None = None, *, keep: bool = True
+    ) -> None:
+        """Note a problem with a plugin; the CLI prints each warning once, to stderr."""
+        if keep:
+            self.records.setdefault(record.name, record)
+        if message not in record.problems:
+            record.problems.append(message)
+        text = f"plugin '{record.name}' ({record.origin}) {message}" + (
+            f" ({hint})" if hint else ""
+        )
+        if text not in self.warnings:
+            self.warnings.append(text)
 
     # ------------------------------------------------------------------ calling
 
@@ -163,6 +239,7 @@ class Plugins:
         self,
         hook_name: str,
         make_register: Callable[[PluginRecord], Callable[..., Any]],
+        settle: Callable[[PluginRecord, bool], None] | None = None,
         **kwargs: Any,
     ) -> None:
         """Call each plugin's implementation of ``hook_name`` on its own, in load order.
@@ -170,16 +247,25 @@ class Plugins:
         ``make_register(record)`` builds the ``register`` callback for that plugin, so whatever
         it registers is attributed to it. A :class:`TopcliError` raised by a callback (an invalid
         contribution) propagates; any other exception skips the plugin with a warning.
+        ``settle(record, ok)`` runs after each plugin, so a caller can drop what a plugin
+        registered before it raised: a plugin that fails contributes nothing to that call.
         """
         for impl in self.implementations(hook_name):
             record = self.records[impl.plugin_name]
+            if impl.hookwrapper or getattr(impl, "wrapper", False):
+                self.warn(record, f"wraps {hook_name}, which topcli does not support; skipped")
+                continue
             args = {"register": make_register(record), **kwargs}
+            ok = True
             try:
                 impl.function(**{name: args[name] for name in impl.argnames})
             except TopcliError:
                 raise
             except Exception as exc:
+                ok = False
                 self.warn(record, f"raised in {hook_name}: {_describe(exc)}; skipped")
+            if settle is not None:
+                settle(record, ok)
 
     def implementations(self, hook_name: str) -> Iterator[pluggy.HookImpl]:
         caller = getattr(self.pm.hook, hook_name)
@@ -191,6 +277,15 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _install_hint(exc: BaseException, fallback: str, own_module: str | None = None) -> str:
+    """Name the package to ``pip install`` when an import failed for a missing module."""
+    missing = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    if not missing or missing.split(".")[0] == (own_module or "").split(".")[0]:
+        return fallback
+    top = missing.split(".")[0]
+    return f"the plugin needs {top}: pip install {top.replace('_', '-')}; {fallback}"
+
+
 def _import_file(path: Path) -> ModuleType:
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
@@ -200,8 +295,18 @@ def _import_file(path: Path) -> ModuleType:
         raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
     return module
+
+
+def _reset_catalog() -> None:
+    from topcli import catalog
+
+    catalog.reset()
 
 
 _plugins: Plugins | None = None
@@ -224,6 +329,4 @@ def reset_plugins() -> None:
     """Forget the loaded plugins (tests, and after ``TOPCLI_PLUGINS`` changes)."""
     global _plugins
     _plugins = None
-    from topcli import catalog
-
-    catalog.reset()
+    _reset_catalog()

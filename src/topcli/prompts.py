@@ -74,35 +74,56 @@ class ScriptedPrompter:
 
 
 def prepare_answers(
-    questions: list[Question], raw: Mapping[str, Any], today: date, source: str
+    questions: list[Question],
+    raw: Mapping[str, Any],
+    today: date,
+    source: str,
+    *,
+    answered: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[Question]]:
     """Validate answers-file values through ``Question.parse``; list what is still missing.
 
     Walks the questions in order so ``when`` conditions see the earlier answers. A missing
-    question with a default takes the default when nothing else can answer it.
+    question with a default takes the default when nothing else can answer it, so later
+    conditions are checked against that default, as they will be when the conversation runs.
+    Messages point at ``file:line:column`` of the answer when the file's marks are known.
+    ``answered`` holds what a resumed conversation already has: those questions are done.
     """
     by_id = {q.id: q for q in questions}
     from topcli.errors import did_you_mean
 
+    marks = getattr(raw, "key_marks", {})
+
+    def where(key: Any) -> str:
+        mark = marks.get(key)
+        return f"{source}:{mark[0]}:{mark[1]}" if mark else source
+
     for key in raw:
         if key not in by_id:
             raise AnswerError(
-                f"{source}: unknown question id '{key}'{did_you_mean(str(key), by_id)}",
+                f"{where(key)}: unknown question id '{key}'{did_you_mean(str(key), by_id)}",
                 hint="'topcli frameworks show ID' lists the question ids",
             )
     parsed: dict[str, Any] = {}
+    expected: dict[str, Any] = dict(answered or {})
     missing: list[Question] = []
     for question in questions:
-        if not question.applies(parsed):
+        if question.id in (answered or {}) or not question.applies(expected):
             continue
         if question.id in raw:
             try:
                 parsed[question.id] = question.parse(raw[question.id], today=today)
             except AnswerError as exc:
                 raise AnswerError(
-                    f"{source}: answer to '{question.id}': {exc.message}", hint=exc.hint
+                    f"{where(question.id)}: answer to '{question.id}': {exc.message}",
+                    hint=exc.hint,
                 ) from None
-        elif question.required and question.default_value(today) is None:
+            expected[question.id] = parsed[question.id]
+            continue
+        default = question.default_value(today)
+        if default is not None:
+            expected[question.id] = default
+        elif question.required:
             missing.append(question)
     return parsed, missing
 
@@ -130,14 +151,28 @@ class TerminalPrompter:
         if stage.tips:
             self.console.print("[dim]Tips for you, the leader:[/dim]")
             for tip in stage.tips:
-                self.console.print(f"[dim]  • {escape(tip)}[/dim]")
-        self.console.print()
+                self._indented(tip, bullet="• ")
 
     def _show_help(self, question: Question) -> None:
+        # a blank line first, so the help reads with the question below it and not as part
+        # of the answer above it
+        self.console.print()
         if question.help:
-            from rich.markup import escape
+            self._indented(question.help.strip())
 
-            self.console.print(f"[dim]  {escape(question.help.strip())}[/dim]")
+    def _indented(self, text: str, bullet: str = "") -> None:
+        """Dim text indented by two, wrapped lines kept under its first word."""
+        from rich.padding import Padding
+        from rich.table import Table
+        from rich.text import Text
+
+        row = Table.grid()
+        cells = [Text(bullet, style="dim")] if bullet else []
+        for _ in cells:
+            row.add_column(no_wrap=True)
+        row.add_column()
+        row.add_row(*cells, Text(text, style="dim"))
+        self.console.print(Padding(row, (0, 0, 0, 2)))
 
     # ---------------------------------------------------------------- asking
 
@@ -155,9 +190,9 @@ class TerminalPrompter:
     def ask(
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
     ) -> Any:
-        self._show_help(question)
         if question.type == "actions":
             return self._ask_actions(question, draft or [], keep)
+        self._show_help(question)
         raw = self._run(self._build(question, default))
         return question.parse(raw, today=self.today)
 
@@ -194,12 +229,15 @@ class TerminalPrompter:
             return questionary.confirm(message, default=True if default is None else bool(default))
         text_default = "" if default is None else str(default)
         if kind == "long_text":
+            # prompt_toolkit draws nothing at all when a multi-line prompt's first input line is
+            # wider than the terminal, and never wraps the lines above it: so the question is
+            # wrapped here and the typing starts on a line of its own
             return questionary.text(
-                message,
+                _wrap(message, _terminal_columns() - 3),
                 default=text_default,
                 multiline=True,
                 validate=self._validator(question),
-                instruction="(several lines; Esc then Enter to finish)",
+                instruction="\n  (several lines; Esc then Enter to finish)\n>",
             )
         hint = {"date": " (YYYY-MM-DD)", "followup": " (YYYY-MM-DD, or e.g. +3 months)"}
         return questionary.text(
@@ -210,9 +248,14 @@ class TerminalPrompter:
         self, question: Question, draft: list[dict[str, Any]], keep: KeepDraft | None
     ) -> list[dict[str, Any]]:
         import questionary
+        from rich.markup import escape
 
         actions = list(draft)
-        self.console.print(f"[bold]{question.prompt}[/bold]")
+        self.console.print()
+        optional = "" if question.required else " (optional)"
+        self.console.print(f"[bold]{escape(question.prompt)}[/bold]{optional}")
+        if question.help:
+            self._indented(question.help.strip())
         if actions:
             self.console.print(f"[dim]  {len(actions)} action(s) kept from last time.[/dim]")
         self.console.print("[dim]  One action at a time; leave 'what' empty when done.[/dim]")
@@ -239,14 +282,15 @@ class TerminalPrompter:
             )
             success = self._run(questionary.text(f"Action {n}: how will we know it worked?"))
             support = self._run(questionary.text(f"Action {n}: what support is needed?"))
-            actions.append(
-                parse_action(
-                    {"what": what, "due": due, "success": success, "support": support},
-                    today=self.today,
-                )
+            action = parse_action(
+                {"what": what, "due": due, "success": success, "support": support},
+                today=self.today,
             )
+            actions.append(action)
             if keep is not None:
                 keep(actions)
+            # a relative date ("+6 weeks") is shown as the date it became
+            self.console.print(f"[dim]  Action {n} added, due {action['due']}.[/dim]")
 
     def _date_validator(self, text: str) -> bool | str:
         from topcli.framework import parse_date
@@ -265,3 +309,19 @@ class TerminalPrompter:
             raise Interrupted("interrupted") from None
         except EOFError:
             raise Interrupted("input ended") from None
+
+
+def _terminal_columns() -> int:
+    from prompt_toolkit.application.current import get_app_session
+
+    try:
+        return get_app_session().output.get_size().columns or 80
+    except Exception:  # no terminal to ask: assume the classic width
+        return 80
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` wrapped to ``width``, later lines indented under the question mark."""
+    import textwrap
+
+    return "\n  ".join(textwrap.wrap(text, width=max(width, 20)) or [""])

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from topcli.errors import Interrupted
-from topcli.framework import Framework
 from topcli.prompts import Prompter
 from topcli.session import Session
 from topcli.store import Store
@@ -51,7 +50,13 @@ class SessionRunner:
                     raise paused(session, len(answers), reason=exc.message) from None
                 self.store.save_answer(session.id, question, value)
                 answers[qid] = value
-        self.store.complete(session.id)
+        with self.store.transaction():
+            if session.kind == "checkin":
+                # here, not in 'topcli checkin', so finishing through 'topcli resume' applies it too
+                from topcli.checkin import apply_outcome
+
+                apply_outcome(self.store, session.id)
+            self.store.complete(session.id)
         return self.store.load(session.id)
 
 
@@ -61,11 +66,6 @@ def paused(session: Session, saved: int, *, reason: str = "interrupted") -> Inte
         f"conversation with {session.person_name} paused ({reason}); {saved} answer(s) are saved",
         hint=f"continue where you left off with: topcli resume {session.id}",
     )
-
-
-def unanswered(framework: Framework, answers: dict[str, Any]) -> list[str]:
-    """Ids of the questions that still apply and have no answer, in order."""
-    return [q.id for _, q in framework.questions() if q.id not in answers and q.applies(answers)]
 
 
 @dataclass
@@ -127,10 +127,12 @@ def start_session(request: StartRequest, store_factory: Any = None) -> Session:
     session_id = store.create_session(person_row["id"], framework)
     runner = SessionRunner(store, ScriptedPrompter(parsed, terminal), today)
     if terminal is not None:
+        from rich.markup import escape
+
         terminal.console.print(
-            f"Conversation [bold]{session_id}[/bold] with {person_row['name']} "
-            f"({framework.name} {framework.version}). Every answer is saved as you go; "
-            "Ctrl-C pauses."
+            f"Conversation [bold]{session_id}[/bold] with {escape(person_row['name'])} "
+            f"({escape(framework.name)} {escape(framework.version)}). "
+            "Every answer is saved as you go; Ctrl-C pauses."
         )
     return runner.run(session_id)
 
@@ -139,7 +141,7 @@ def resume_session(session_id: str | None, interactive: bool) -> Session:
     """Continue a conversation at its first unanswered question."""
     from topcli import clock
     from topcli.errors import MissingAnswersError, NotFoundError
-    from topcli.prompts import TerminalPrompter
+    from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
 
     store = Store()
     if session_id is None:
@@ -153,16 +155,27 @@ def resume_session(session_id: str | None, interactive: bool) -> Session:
     session = store.load(session_id)
     if session.is_complete:
         return session
-    if not interactive:
-        missing = unanswered(session.framework, dict(session.answers))
-        raise MissingAnswersError(
-            [f"{qid}: {session.framework.question(qid).prompt}" for qid in missing],
-            hint="run 'topcli resume' in a terminal to answer them",
-        )
     today = clock.today()
+    if not interactive:
+        # only what must be typed stops it: optional questions and defaults need no one
+        _, missing = prepare_answers(
+            [q for _, q in session.framework.questions()],
+            {},
+            today,
+            source="resume",
+            answered=session.answers,
+        )
+        if missing:
+            raise MissingAnswersError(
+                [f"{q.id}: {q.prompt}" for q in missing],
+                hint=f"run 'topcli resume {session.id}' in a terminal to answer them",
+            )
+        return SessionRunner(store, ScriptedPrompter({}), today).run(session.id)
+    from rich.markup import escape
+
     terminal = TerminalPrompter(today)
     terminal.console.print(
-        f"Resuming conversation [bold]{session.id}[/bold] with {session.person_name}: "
+        f"Resuming conversation [bold]{session.id}[/bold] with {escape(session.person_name)}: "
         f"{len(session.answers)} answer(s) already saved."
     )
     return SessionRunner(store, terminal, today).run(session.id)

@@ -36,6 +36,8 @@ class Session:
     answers: Mapping[str, Any]
     #: question id -> ISO timestamp of when it was answered
     answered_at: Mapping[str, str]
+    #: When the person was first recorded (kept so an import restores them exactly).
+    person_created_at: str | None = None
 
     @classmethod
     def from_store(
@@ -76,6 +78,7 @@ class Session:
             completed_at=row["completed_at"],
             answers=MappingProxyType(answers),
             answered_at=MappingProxyType(answered_at),
+            person_created_at=person["created_at"],
         )
 
     # ------------------------------------------------------------------ derived views
@@ -112,13 +115,22 @@ class Session:
         return bool(self.actions) or self.followup is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON export: everything stored about this conversation (see module docs)."""
+        """The JSON export: everything stored about this conversation (see module docs).
+
+        Complete enough for ``topcli sessions import`` to restore the conversation exactly: the
+        person (with ``created_at``), every answer with when it was given, and each action with
+        its id, status, timestamps and notes (inside its actions answer, in entry order).
+        """
         return {
             "schema_version": EXPORT_SCHEMA_VERSION,
             "id": self.id,
             "kind": self.kind,
             "previous_id": self.previous_id,
-            "person": {"id": self.person_id, "name": self.person_name},
+            "person": {
+                "id": self.person_id,
+                "name": self.person_name,
+                "created_at": self.person_created_at,
+            },
             "status": self.status,
             "started_at": self.started_at,
             "updated_at": self.updated_at,

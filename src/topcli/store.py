@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import stat
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +89,9 @@ CREATE INDEX IF NOT EXISTS sessions_person ON sessions(person_id, started_at);
 CREATE INDEX IF NOT EXISTS actions_session ON actions(session_id, position);
 """
 
-ACTION_STATUSES = ("open", "done", "dropped")
+#: ``carried``: moved to a later check-in's plan as a new action whose ``carried_from`` is this one,
+#: so each piece of work is open in one place only (see docs/follow-through.md).
+ACTION_STATUSES = ("open", "done", "dropped", "carried")
 
 
 def data_dir() -> Path:
@@ -173,7 +175,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All-or-nothing: an import or a multi-row change is never half written."""
+        """All-or-nothing: an import or a multi-row change is never half written.
+
+        Inside another transaction this one joins it, so store methods that write in their own
+        transaction can be combined (a check-in's outcome) and still commit or roll back as one.
+        """
+        if self.db.in_transaction:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -289,6 +298,12 @@ class Store:
             ).fetchall()
             if len(matches) == 1 and session_id:
                 return matches[0]
+            if len(matches) > 1 and session_id:
+                raise UsageError(
+                    f"'{session_id}' is the start of {len(matches)} conversation ids: "
+                    + ", ".join(m["id"] for m in matches),
+                    hint="give more of the id",
+                )
             raise NotFoundError(
                 f"no conversation with id '{session_id}'",
                 hint="'topcli sessions list' shows the ids",
@@ -416,6 +431,35 @@ class Store:
         )
         return action_id
 
+    def add_action(self, session_id: str, question_id: str, action: Mapping[str, Any]) -> str:
+        """Append one action to an answered actions question, keeping its other actions' ids.
+
+        A check-in uses it for carried-over actions (``action["carried_from"]``): unlike
+        :meth:`save_answer` it does not replace the actions already there.
+        """
+        now = clock.timestamp()
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) AS n FROM actions"
+                " WHERE session_id = ? AND question_id = ?",
+                (session_id, question_id),
+            ).fetchone()
+            action_id = self._insert_action(session_id, question_id, row["n"], action, now)
+            ids = [
+                r["id"]
+                for r in db.execute(
+                    "SELECT id FROM actions WHERE session_id = ? AND question_id = ?"
+                    " ORDER BY position",
+                    (session_id, question_id),
+                )
+            ]
+            db.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?) ON CONFLICT (session_id, question_id)"
+                " DO UPDATE SET value_json = excluded.value_json",
+                (session_id, question_id, json.dumps(ids), now),
+            )
+        return action_id
+
     def complete(self, session_id: str) -> None:
         now = clock.timestamp()
         self.db.execute(
@@ -432,6 +476,92 @@ class Store:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             # a person with no conversation left is removed too: nothing personal lingers
             db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM sessions)")
+
+    def remove_for_import(self, session_ids: Collection[str]) -> None:
+        """Remove conversations an import replaces, inside the import's transaction.
+
+        Foreign keys are checked at commit, so conversations that follow on from a replaced one
+        (``previous_id``) keep pointing to it once the file's version is written. People left
+        without a conversation are removed, so the file's version of them is written whole.
+        """
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
+        self.db.executemany("DELETE FROM sessions WHERE id = ?", [(i,) for i in session_ids])
+        self.db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM sessions)")
+
+    def insert_imported(
+        self, data: Mapping[str, Any], *, action_questions: Collection[str]
+    ) -> None:
+        """Write one validated JSON export back exactly: same ids, timestamps, order and notes.
+
+        Used by :mod:`topcli.transfer`, which validates ``data`` first and holds the one
+        transaction around a whole import. ``action_questions`` names the answers that hold
+        actions (they become rows of ``actions`` with their notes). The person is added if their
+        id is new; an existing person with that id is kept.
+        """
+        db = self.db
+        person = data["person"]
+        if not db.execute("SELECT 1 FROM people WHERE id = ?", (person["id"],)).fetchone():
+            db.execute(
+                "INSERT INTO people VALUES (?, ?, ?)",
+                (person["id"], person["name"], person["created_at"]),
+            )
+        framework = data["framework"]
+        db.execute(
+            "INSERT INTO sessions (id, person_id, kind, previous_id, framework_id,"
+            " framework_version, framework_json, status, started_at, updated_at, completed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                data["id"],
+                person["id"],
+                data["kind"],
+                data["previous_id"],
+                framework["id"],
+                framework["version"],
+                json.dumps(framework, ensure_ascii=False),
+                data["status"],
+                data["started_at"],
+                data["updated_at"],
+                data["completed_at"],
+            ),
+        )
+        for question_id, value in data["answers"].items():
+            stored = value
+            if question_id in action_questions:
+                stored = []
+                for position, action in enumerate(value):
+                    db.execute(
+                        "INSERT INTO actions (id, session_id, question_id, position, what, due,"
+                        " success, support, status, carried_from, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            action["id"],
+                            data["id"],
+                            question_id,
+                            position,
+                            action["what"],
+                            action["due"],
+                            action["success"],
+                            action["support"],
+                            action["status"],
+                            action["carried_from"],
+                            action["created_at"],
+                            action["updated_at"],
+                        ),
+                    )
+                    db.executemany(
+                        "INSERT INTO action_notes (action_id, at, status, text) VALUES (?,?,?,?)",
+                        [(action["id"], n["at"], n["status"], n["text"]) for n in action["notes"]],
+                    )
+                    stored.append(action["id"])
+            db.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?)",
+                (
+                    data["id"],
+                    question_id,
+                    json.dumps(stored, ensure_ascii=False),
+                    data["answered_at"][question_id],
+                ),
+            )
 
     # ------------------------------------------------------------------ actions
 

@@ -1,4 +1,8 @@
-"""Registers the built-in exporters through ``register_exporters``, like any plugin would."""
+"""Registers the built-in exporters through ``register_exporters``, like any plugin would.
+
+Only small modules are imported here; each exporter imports its heavy library (icalendar)
+when it runs.
+"""
 
 from __future__ import annotations
 
@@ -10,5 +14,25 @@ from topcli import hookimpl
 
 @hookimpl
 def register_exporters(register: Callable[[Any], None]) -> None:
-    # filled in by the exports issue: Markdown, JSON and iCalendar exporters
-    return None
+    from topcli.exporters import Exporter, ics, json_export, markdown
+
+    register(
+        Exporter(
+            name="md",
+            suffix=".md",
+            description="Markdown: a one-page summary to share",
+            export=markdown.export,
+            export_many=markdown.export_many,
+        )
+    )
+    register(
+        Exporter(
+            name="json",
+            suffix=".json",
+            description="JSON: the complete record, for backups and other tools",
+            export=json_export.export,
+            export_many=json_export.export_many,
+            needs_plan=False,
+        )
+    )
+    register(ics.EXPORTER)

@@ -65,6 +65,8 @@ def resume(
 
 def print_summary(session: Any) -> None:
     """The end of a conversation: the plan, the follow-up date, and what to do next."""
+    from rich.markup import escape
+
     from topcli.render import followup_line, plan_table
 
     out = console()
@@ -75,8 +77,11 @@ def print_summary(session: Any) -> None:
     else:
         out.print("No actions in this plan.")
     out.print(followup_line(session))
+    warn_past_followup(session)
     out.print()
-    out.print(f"Conversation [bold]{session.id}[/bold] with {session.person_name} is saved. Next:")
+    out.print(
+        f"Conversation [bold]{session.id}[/bold] with {escape(session.person_name)} is saved. Next:"
+    )
     for command, why in (
         (f"topcli sessions show {session.id}", "read it back"),
         (f"topcli plan export {session.id} --ics -o plan.ics", "follow-up in your calendar"),
@@ -84,3 +89,14 @@ def print_summary(session: Any) -> None:
         ("topcli followup", "see what is due"),
     ):
         out.print(f"  {command:<52} [dim]# {why}[/dim]")
+
+
+def warn_past_followup(session: Any) -> None:
+    """A follow-up date before today is allowed (recording a late plan) but is likely a typo."""
+    from topcli import clock
+
+    if session.followup and session.followup < clock.today().isoformat():
+        console(stderr=True).print(
+            f"[yellow]warning:[/yellow] the follow-up date {session.followup} is in the past; "
+            f"'topcli followup' will show it as overdue"
+        )

@@ -1,8 +1,13 @@
-"""``topcli plan``: show and export a conversation's plan."""
+"""``topcli plan``: show and export a conversation's plan, and print the export format."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import typer
+from typer.core import TyperCommand
 
 from topcli.cli._base import console, print_json
 
@@ -39,3 +44,126 @@ def show(
     else:
         out.print("No actions in this plan yet.")
     out.print(followup_line(session))
+
+
+class ExportCommand(TyperCommand):
+    """``plan export`` also takes ``--NAME`` for any exporter, a plugin's too.
+
+    Typer cannot add flags at run time, so an option that is not one of the command's own is
+    read as a format name: ``--NAME`` becomes ``--format NAME`` before parsing. An unknown name
+    then gets the "unknown export format" message with the list of formats. Plugins are only
+    loaded when such an option is present.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        known = {opt for param in self.params for opt in (*param.opts, *param.secondary_opts)}
+        known.add("--help")
+        rewritten: list[str] = []
+        for n, arg in enumerate(args):
+            if arg == "--":
+                rewritten += args[n:]
+                break
+            name = arg[2:]
+            if arg.startswith("--") and "=" not in arg and arg not in known and name:
+                _check_not_a_typo(arg, known)
+                rewritten.append(f"--format={name}")
+            else:
+                rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
+
+
+def _check_not_a_typo(flag: str, options: set[str]) -> None:
+    """``--forse`` is a mistyped ``--force``, not a format, unless an exporter has that name."""
+    import difflib
+
+    from topcli.errors import UsageError
+    from topcli.exporters import available_exporters
+
+    close = difflib.get_close_matches(flag, sorted(options), n=1, cutoff=0.75)
+    if close and flag[2:] not in available_exporters():
+        raise UsageError(
+            f"no such option: {flag}; did you mean {close[0]}?",
+            hint="'topcli plan export --help' lists the options",
+        )
+
+
+@app.command("export", cls=ExportCommand)
+def export(
+    session_id: str = typer.Argument(None, help="Conversation id (default: the most recent)."),
+    person: str = typer.Option(None, "--person", "-p", help="That person's latest conversation."),
+    every: bool = typer.Option(
+        False, "--all", help="Every conversation (with --person: all of theirs) in one file."
+    ),
+    ics: bool = typer.Option(False, "--ics", help="iCalendar: follow-up and action due dates."),
+    md: bool = typer.Option(False, "--md", help="Markdown: a one-page summary to share."),
+    as_json: bool = typer.Option(False, "--json", help="JSON: the complete record."),
+    formats: list[str] = typer.Option(
+        None,
+        "--format",
+        "-F",
+        metavar="NAME",
+        help="Any exporter by name, a plugin's too (also as the flag --NAME).",
+    ),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="Write to this file (mode 0600) instead of standard output."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    timezone: str = typer.Option(
+        None, "--timezone", help="Calendar: IANA time zone.", show_default="your local zone"
+    ),
+    start: str = typer.Option(
+        None, "--time", help="Calendar: the follow-up's time of day, HH:MM.", show_default="10:00"
+    ),
+    duration: str = typer.Option(
+        None,
+        "--duration",
+        help="Calendar: the follow-up's length (45m, 1h30m).",
+        show_default="45m",
+    ),
+    remind: str = typer.Option(
+        None,
+        "--remind",
+        help="Calendar: reminder before the follow-up (15m, 2h, 1d).",
+        show_default="1d",
+    ),
+) -> None:
+    """Export a conversation's plan: Markdown to share, JSON to keep, .ics for the calendar."""
+    from topcli.errors import UsageError
+    from topcli.exporters import choose_format, get_exporter, pick_sessions, render, write_export
+    from topcli.store import Store
+
+    name = choose_format({"ics": ics, "md": md, "json": as_json}, formats or [])
+    exporter = get_exporter(name)
+    calendar = {"timezone": timezone, "start": start, "duration": duration, "remind": remind}
+    given = {k: v for k, v in calendar.items() if v is not None}
+    if given:
+        if not hasattr(exporter, "with_options"):
+            raise UsageError(
+                "--timezone, --time, --duration and --remind are calendar options",
+                hint="use them with --ics",
+            )
+        exporter = exporter.with_options(**given)
+    sessions = pick_sessions(Store(), session_id, person=person, every=every)
+    data = render(exporter, sessions, every=every)
+    if output is None or str(output) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_export(output, data, force=force)
+    from rich.markup import escape
+
+    what = (
+        f"{len(sessions)} conversation(s)"
+        if every
+        else f"conversation {sessions[0].id} with {sessions[0].person_name}"
+    )
+    console(stderr=True).print(f"Wrote {escape(str(output))} ({name}, {escape(what)}).")
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the JSON export (see docs/export-format.md)."""
+    from topcli.exporters.json_export import schema_text
+
+    sys.stdout.write(schema_text())

@@ -14,29 +14,24 @@ def list_plugins(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     all_: bool = typer.Option(False, "--all", help="Include topcli's built-in plugins."),
 ) -> None:
-    """Each plugin, where it came from, and what it contributed."""
+    """Each plugin, where it came from (package and version, or file), and what it adds."""
     from rich.table import Table
     from rich.text import Text
 
-    from topcli import catalog
-    from topcli.errors import TopcliError
     from topcli.plugins import get_plugins
 
     plugins = get_plugins()
-    # ask every hook once so each plugin's contributions are recorded
-    catalog.frameworks()
-    try:
-        catalog.exporters()
-    except TopcliError as exc:
-        plugins.warnings.append(exc.message)
-    _collect_question_contributions()
+    _collect_contributions()
     records = [r for r in plugins.records.values() if all_ or not r.builtin]
     if as_json:
         print_json([r.to_dict() for r in records])
         return
     out = console()
     if not records:
-        out.print("No plugins installed. (--all shows topcli's built-in ones.)")
+        out.print(
+            "No plugins installed. (--all shows topcli's built-in ones; docs/plugins.md "
+            "shows how to write one.)"
+        )
         return
     table = Table("plugin", "from", "contributes", show_lines=True)
     for r in records:
@@ -45,14 +40,20 @@ def list_plugins(
     out.print(table)
 
 
-def _collect_question_contributions() -> None:
-    """Run register_questions against every framework, to list what plugins would add."""
+def _collect_contributions() -> None:
+    """Ask every hook once, so each plugin's contributions are recorded.
+
+    ``register_questions`` is asked for each stage of every framework, as if each were about to
+    be run. An invalid question (which would stop a conversation) becomes a problem of that
+    plugin here, so the list still shows everything else.
+    """
     from topcli import catalog
-    from topcli.errors import TopcliError
     from topcli.plugins import get_plugins
 
+    plugins = get_plugins()
+    catalog.exporters()
     for entry in catalog.frameworks().values():
         try:
             catalog.with_plugin_questions(entry.framework)
-        except TopcliError as exc:
-            get_plugins().warnings.append(exc.message)
+        except catalog.QuestionRefused as exc:
+            plugins.warn(plugins.records[exc.plugin], exc.reason, hint=exc.hint)

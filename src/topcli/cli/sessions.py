@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from topcli.cli._base import console, print_json
 
-app = typer.Typer(help="List, show and delete stored conversations.", no_args_is_help=True)
+app = typer.Typer(help="List, show, delete and import stored conversations.", no_args_is_help=True)
 
 
 @app.command("list")
@@ -110,4 +112,34 @@ def delete(
             console().print("Nothing deleted.")
             return
     store.delete_session(session.id)
-    console().print(f"Deleted conversation {session.id} with {session.person_name}.")
+    from rich.markup import escape
+
+    console().print(f"Deleted conversation {session.id} with {escape(session.person_name)}.")
+
+
+@app.command("import")
+def import_sessions(
+    file: Path = typer.Argument(
+        ...,
+        help="A file from 'topcli plan export --json' (one conversation or --all); - reads stdin.",
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Overwrite conversations that are already stored."
+    ),
+) -> None:
+    """Restore conversations from a JSON export exactly (a new laptop, a backup)."""
+    from rich.markup import escape
+
+    from topcli.transfer import import_file
+
+    result = import_file(file, replace=replace)
+    out = console(stderr=True)
+    for note in result.notes:
+        out.print(f"[yellow]note:[/yellow] {escape(note)}")
+    for session in result.sessions:
+        verb = "Replaced" if session.id in result.replaced else "Imported"
+        out.print(
+            f"{verb} conversation [bold]{session.id}[/bold] with {escape(session.person_name)} "
+            f"({escape(session.framework.name)}, {session.started_at[:10]}, "
+            f"{len(session.answers)} answers, {len(session.actions)} actions)."
+        )

@@ -1,0 +1,336 @@
+"""The iCalendar export (RFC 5545): the follow-up conversation and each action's deadline.
+
+- The follow-up is a timed event on the plan's follow-up date, in an explicit time zone (the
+  user's local zone, or ``--timezone``) with its VTIMEZONE, at ``--time`` (10:00) for
+  ``--duration`` (45 minutes), with a reminder ``--remind`` (1 day) ahead. Its description is
+  the plan: every action with its date, success measure and support.
+- Each action is an all-day event on its due date, with the action, success measure and
+  support as its description, and a reminder at 09:00 the day before (``TRIGGER:-PT15H``).
+  Done actions keep their event without a reminder; dropped ones, and ones carried over to a
+  later plan (which has its own event for them), are ``STATUS:CANCELLED``.
+
+So that importing an updated export updates the events instead of adding copies, the UIDs come
+from the ids (``followup-<conversation id>@topcli``, ``action-<action id>@topcli``), and
+``SEQUENCE`` and ``LAST-MODIFIED`` come from when the conversation or action last changed:
+``SEQUENCE`` is the number of whole seconds from 2020-01-01T00:00:00Z to that moment, so it grows
+with every change and is the same in every export until something changes. ``DTSTAMP`` is the
+time of the export (:func:`topcli.clock.now`).
+
+The calendar is written with the ``icalendar`` library, which escapes text, folds long lines and
+writes TZID with its VTIMEZONE; see ``docs/exports.md`` for why not the ``ics`` package.
+``icalendar`` and ``tzlocal`` are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from topcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from topcli.session import Session
+
+PRODID = "-//topcli//topcli career conversations//EN"
+#: SEQUENCE counts seconds from here to the last change (fits RFC 5545's integer until 2088).
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+#: Action reminders: 09:00 on the day before the all-day event (which starts at 00:00).
+ACTION_TRIGGER = timedelta(hours=-15)
+
+_DURATION_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+
+
+@dataclass(frozen=True)
+class CalendarOptions:
+    """How the follow-up appears in the calendar. Built from the CLI flags by :func:`options`."""
+
+    #: IANA time zone name; ``None`` means the user's local zone (UTC if it cannot be found).
+    timezone: str | None = None
+    start: time = time(10, 0)
+    duration: timedelta = timedelta(minutes=45)
+    remind: timedelta = timedelta(days=1)
+
+
+def parse_span(text: str, *, what: str, allow_zero: bool = False) -> timedelta:
+    """``45m``, ``1h``, ``1h30m``, ``2d``, or a plain number of minutes."""
+    raw = text.strip().lower().replace(" ", "")
+    if raw.isdigit():
+        span = timedelta(minutes=int(raw))
+    else:
+        match = _DURATION_RE.match(raw)
+        if not raw or match is None:
+            raise UsageError(
+                f"{what} {text!r} is not a length of time",
+                hint="use minutes, hours or days, e.g. 45m, 1h, 1h30m, 1d",
+            )
+        days, hours, minutes = (int(g or 0) for g in match.groups())
+        span = timedelta(days=days, hours=hours, minutes=minutes)
+    if not span and not allow_zero:
+        raise UsageError(f"{what} {text!r} is zero", hint="use e.g. 45m or 1h")
+    return span
+
+
+def parse_time(text: str) -> time:
+    try:
+        hours, minutes = text.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise UsageError(
+            f"--time {text!r} is not a time of day", hint="use 24-hour HH:MM, e.g. 10:00 or 14:30"
+        ) from None
+
+
+def zone(name: str) -> tzinfo:
+    """The IANA zone ``name``, or a :class:`UsageError` that says how to name one."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"unknown time zone '{name}'",
+            hint="use an IANA name such as Europe/London, America/New_York or UTC",
+        ) from None
+
+
+def local_zone_name() -> str:
+    """The user's local IANA zone name, or ``UTC`` when the system does not say."""
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+    except Exception:  # tzlocal raises assorted errors on odd systems; UTC is a safe answer
+        name = None
+    return name or "UTC"
+
+
+def options(
+    *,
+    timezone: str | None = None,
+    start: str | None = None,
+    duration: str | None = None,
+    remind: str | None = None,
+) -> CalendarOptions:
+    """Calendar options from the CLI's text flags (``None`` keeps a default)."""
+    chosen = CalendarOptions()
+    if timezone is not None:
+        zone(timezone)
+        chosen = replace(chosen, timezone=timezone)
+    if start is not None:
+        chosen = replace(chosen, start=parse_time(start))
+    if duration is not None:
+        chosen = replace(chosen, duration=parse_span(duration, what="--duration"))
+    if remind is not None:
+        chosen = replace(chosen, remind=parse_span(remind, what="--remind", allow_zero=True))
+    return chosen
+
+
+# --------------------------------------------------------------------------- the exporter
+
+
+@dataclass(frozen=True)
+class IcsExporter:
+    """The built-in ``ics`` exporter; ``with_options`` applies the calendar flags."""
+
+    name: str = "ics"
+    suffix: str = ".ics"
+    description: str = "iCalendar: the follow-up and each action's due date"
+    needs_plan: bool = True
+    calendar_options: CalendarOptions = field(default_factory=CalendarOptions)
+
+    def with_options(self, **flags: str | None) -> IcsExporter:
+        return replace(self, calendar_options=options(**flags))
+
+    def export(self, session: Session) -> bytes:
+        """One conversation: its follow-up and every action with a due date."""
+        builder = _Builder(self.calendar_options, title=f"Career plan with {session.person_name}")
+        builder.add_followup(session)
+        for action in session.actions:
+            builder.add_action(session, action)
+        return builder.to_ical()
+
+    def export_many(self, sessions: Sequence[Session]) -> bytes:
+        """Every open follow-up and action across conversations, in one calendar.
+
+        A follow-up is open when it belongs to the person's latest conversation; an action when
+        its status is ``open`` and no later action was carried over from it.
+        """
+        builder = _Builder(self.calendar_options, title="Career plans")
+        latest: dict[str, Session] = {}
+        for session in sessions:
+            current = latest.get(session.person_id)
+            if current is None or session.started_at >= current.started_at:
+                latest[session.person_id] = session
+        carried = {a["carried_from"] for s in sessions for a in s.actions if a["carried_from"]}
+        for session in sessions:
+            if latest[session.person_id] is session:
+                builder.add_followup(session)
+            for action in session.actions:
+                if action["status"] == "open" and action["id"] not in carried:
+                    builder.add_action(session, action)
+        return builder.to_ical()
+
+
+class _Builder:
+    """Collects the events of one VCALENDAR, then adds the VTIMEZONE they need."""
+
+    def __init__(self, chosen: CalendarOptions, *, title: str) -> None:
+        from icalendar import Calendar
+
+        from topcli import clock
+
+        self.options = chosen
+        self.zone_name = chosen.timezone or local_zone_name()
+        self.zone = zone(self.zone_name)
+        self.stamp = clock.now().astimezone(UTC).replace(microsecond=0)
+        self.calendar = Calendar()
+        self.calendar.add("prodid", PRODID)
+        self.calendar.add("version", "2.0")
+        self.calendar.add("calscale", "GREGORIAN")
+        self.calendar.add("method", "PUBLISH")
+        self.calendar.add("x-wr-calname", title)
+        self.dates: list[date] = []
+        self.tzid: str | None = None
+
+    def _event(self, uid: str, changed: str, created: str) -> Any:
+        from icalendar import Event
+
+        event = Event()
+        event.add("uid", uid)
+        event.add("dtstamp", self.stamp)
+        modified = _utc(changed)
+        event.add("created", _utc(created))
+        event.add("last-modified", modified)
+        event.add("sequence", int((modified - SEQUENCE_EPOCH).total_seconds()))
+        event.add("class", "PRIVATE")
+        return event
+
+    def add_followup(self, session: Session) -> None:
+        if not session.followup:
+            return
+        from icalendar import Alarm
+
+        day = date.fromisoformat(session.followup)
+        start = datetime.combine(day, self.options.start, tzinfo=self.zone)
+        changed = max([session.updated_at, *(a["updated_at"] for a in session.actions)], key=_utc)
+        event = self._event(f"followup-{session.id}@topcli", changed, session.started_at)
+        event.add("summary", f"Career conversation follow-up with {session.person_name}")
+        event.add("description", followup_description(session))
+        event.add("dtstart", start)
+        event.add("dtend", start + self.options.duration)
+        # icalendar writes UTC as ...Z without TZID; any other zone needs its VTIMEZONE
+        self.tzid = event["DTSTART"].params.get("TZID") or self.tzid
+        event.add("status", "CONFIRMED")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Follow-up career conversation with {session.person_name}")
+        alarm.add("trigger", -self.options.remind)
+        event.add_component(alarm)
+        self.calendar.add_component(event)
+        self.dates.append(day)
+
+    def add_action(self, session: Session, action: dict[str, Any]) -> None:
+        if not action.get("due"):
+            return
+        from icalendar import Alarm
+
+        day = date.fromisoformat(action["due"])
+        event = self._event(
+            f"action-{action['id']}@topcli", action["updated_at"], action["created_at"]
+        )
+        event.add("summary", f"{session.person_name}: {action['what']}")
+        event.add("description", action_description(session, action))
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        # a dropped action is off; a carried one goes on as another action with its own event
+        closed = action["status"] in ("dropped", "carried")
+        event.add("status", "CANCELLED" if closed else "CONFIRMED")
+        if action["status"] == "open":
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Due tomorrow: {action['what']}")
+            alarm.add("trigger", ACTION_TRIGGER)
+            event.add_component(alarm)
+        self.calendar.add_component(event)
+        self.dates.append(day)
+
+    def to_ical(self) -> bytes:
+        if not self.dates:
+            from topcli.errors import ExportError
+
+            # RFC 5545 wants at least one component; an empty calendar would help no one
+            raise ExportError(
+                "nothing to put in a calendar: no open follow-up or action",
+                hint="'topcli plan show' lists the actions and the follow-up date",
+            )
+        if self.tzid:
+            from icalendar import Timezone
+
+            # the zone's rules for the years the events span, before the events that use it
+            first = min(self.dates) - timedelta(days=366)
+            last = max(self.dates) + timedelta(days=366)
+            vtimezone = Timezone.from_tzid(self.tzid, first_date=first, last_date=last)
+            self.calendar.subcomponents.insert(0, vtimezone)
+        return self.calendar.to_ical()
+
+
+def _utc(stamp: str) -> datetime:
+    value = datetime.fromisoformat(stamp)
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(UTC)
+
+
+# --------------------------------------------------------------------------- descriptions
+
+
+def followup_description(session: Session) -> str:
+    """The plan summary, for the follow-up event: what was agreed and when."""
+    framework = session.framework
+    lines = [
+        f"Follow-up career conversation with {session.person_name}, to review the plan agreed "
+        f"on {session.started_at[:10]} ({framework.name} {framework.version}).",
+    ]
+    if session.actions:
+        lines += ["", "Actions:"]
+        for n, action in enumerate(session.actions, start=1):
+            status = "" if action["status"] == "open" else f" [{action['status']}]"
+            lines.append(f"{n}. {action['what']} (by {action['due']}){status}")
+            if action["success"]:
+                lines.append(f"   Success measure: {action['success']}")
+            if action["support"]:
+                lines.append(f"   Support: {action['support']}")
+    else:
+        lines += ["", "No actions were agreed."]
+    lines += ["", f"topcli conversation {session.id}: topcli sessions show {session.id}"]
+    return "\n".join(lines)
+
+
+def action_description(session: Session, action: dict[str, Any]) -> str:
+    """One action: what, by when, how we'll know it worked, and the support agreed."""
+    lines = [
+        action["what"],
+        "",
+        f"Due: {action['due']}",
+        f"Success measure: {action['success'] or '(not set)'}",
+        f"Support: {action['support'] or '(none)'}",
+        f"Status: {action['status']}",
+    ]
+    if action["notes"]:
+        note = action["notes"][-1]
+        if note["text"]:
+            lines.append(f"Latest note ({note['at'][:10]}): {note['text']}")
+    lines += [
+        "",
+        f"From the career conversation with {session.person_name} on "
+        f"{session.started_at[:10]} (topcli conversation {session.id}, action {action['id']}).",
+    ]
+    return "\n".join(lines)
+
+
+#: The registered instance (defaults; the CLI applies flags with ``with_options``).
+EXPORTER = IcsExporter()

@@ -1,0 +1,144 @@
+"""The Markdown export: a one-page summary a manager can send to the person.
+
+Who, when, which framework, each stage's questions and answers, the actions as a table (what,
+by when, success measure, support) and the follow-up date.
+
+Every piece of text that comes from a person or a framework file goes through :func:`escape`
+(or :func:`escape_cell` inside the table), so no answer can change the document's structure:
+not a leading ``#`` or ``>``, a ``|`` in a table cell, backticks, a list marker, nor HTML. The
+text still reads back exactly: a Markdown renderer shows the characters that were typed, line
+breaks included (hard breaks in paragraphs, ``<br>`` in table cells).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from topcli.framework import Question
+    from topcli.session import Session
+
+#: Characters that mean something wherever they are (emphasis, code, links, tables, escapes,
+#: strikethrough, attribute lists, headings).
+_ALWAYS = set("\\`*_[]|~{}#")
+#: Characters that start a block at the beginning of a line (quote, list, setext underline).
+_LINE_START = set(">-+=")
+#: ``1.`` or ``1)`` at the start of a line would begin a numbered list.
+_ORDERED = re.compile(r"^(\d+)([.)])")
+#: ``&copy;`` would show as one character: keep the ampersand of anything that looks like that.
+_ENTITY_LIKE = re.compile(r"&#?[A-Za-z0-9]+;")
+_EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$")
+
+
+def escape(text: str, *, line_start: bool = True) -> str:
+    """One line of text as Markdown that renders as exactly these characters.
+
+    Only what could change the structure is escaped, so the file stays readable as plain text:
+    ``\\ ` * _ [ ] | ~ { } #`` everywhere, ``<`` as ``&lt;`` (no HTML, no autolinks), an ``&``
+    that would start an entity, and ``> - + =`` or ``1.`` at the start of a line. Spaces at the
+    ends of the line become character references, since Markdown would drop them (and four
+    leading spaces would start a code block). ``line_start=False`` is for text placed after
+    other text on its line (a heading, a table cell), where block markers mean nothing.
+    """
+    out = []
+    for n, char in enumerate(text):
+        if char == "<":
+            out.append("&lt;")
+        elif char == "&" and _ENTITY_LIKE.match(text, n):
+            out.append("&amp;")
+        elif char in _ALWAYS:
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    escaped = "".join(out)
+    if line_start:
+        if escaped[:1] in _LINE_START:
+            escaped = "\\" + escaped
+        escaped = _ORDERED.sub(r"\1\\\2", escaped)
+    return _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), escaped)
+
+
+def escape_block(text: str) -> str:
+    """Several lines as one paragraph; each line break stays a (hard) line break."""
+    return "\\\n".join(escape(line) for line in text.split("\n"))
+
+
+def escape_cell(text: str) -> str:
+    """Text for a table cell: ``|`` cannot end the cell, line breaks become ``<br>``."""
+    return "<br>".join(escape(line, line_start=False) for line in text.split("\n"))
+
+
+def one_line(text: str) -> str:
+    """Framework text (prompts, titles) for a heading, which holds a single line."""
+    return escape(" ".join(text.split()), line_start=False)
+
+
+# --------------------------------------------------------------------------- document
+
+
+def export(session: Session) -> str:
+    return "\n".join(_document(session)) + "\n"
+
+
+def export_many(sessions: Sequence[Session]) -> str:
+    """Each conversation's summary in turn, separated by a horizontal rule."""
+    return "\n---\n\n".join(export(s) for s in sessions)
+
+
+def _document(session: Session) -> list[str]:
+    framework = session.framework
+    lines = [f"# Career conversation with {one_line(session.person_name)}", ""]
+    lines.append(f"- **With:** {one_line(session.person_name)}")
+    lines.append(f"- **Date:** {session.started_at[:10]}")
+    lines.append(
+        f"- **Framework:** {one_line(framework.name)} (version {one_line(framework.version)})"
+    )
+    lines.append(f"- **Status:** {'complete' if session.is_complete else 'in progress'}")
+    lines.append(f"- **Follow-up conversation:** {session.followup or 'not set yet'}")
+    lines.append("")
+    for stage in framework.stages:
+        answered = [q for q in stage.questions if q.id in session.answers]
+        if not answered:
+            continue
+        lines += [f"## {one_line(stage.title)}", ""]
+        for question in answered:
+            lines += [f"### {one_line(question.prompt)}", ""]
+            lines += _answer(question, session.answers[question.id])
+            lines.append("")
+    lines.append(f"*Exported from topcli, conversation {one_line(session.id)}.*")
+    return lines
+
+
+def _answer(question: Question, value: Any) -> list[str]:
+    if value is None:
+        return ["*(skipped)*"]
+    if question.type == "actions":
+        return _actions_table(value)
+    if question.type == "confirm":
+        return ["yes" if value else "no"]
+    if question.type == "multiselect":
+        return [f"- {escape(item)}" for item in value] if value else ["*(none)*"]
+    return [escape_block(str(value))]
+
+
+def _actions_table(actions: Sequence[dict[str, Any]]) -> list[str]:
+    if not actions:
+        return ["*(no actions)*"]
+    rows = [
+        "| What | By when | Success measure | Support |",
+        "| --- | --- | --- | --- |",
+    ]
+    for action in actions:
+        what = escape_cell(action["what"])
+        if action.get("status", "open") != "open":
+            what += f" *({one_line(action['status'])})*"
+        cells = [
+            what,
+            action["due"],
+            escape_cell(action["success"]),
+            escape_cell(action["support"]),
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows

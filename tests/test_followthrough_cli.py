@@ -1,0 +1,322 @@
+"""actions, followup and people through the CLI: what is due, told truthfully, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import Keys, run_cli
+from topcli.cli import app
+from topcli.followthrough import OVERDUE_EXIT_CODE
+
+DATA = Path(__file__).parent / "data" / "followthrough"
+
+
+def seed(
+    monkeypatch: pytest.MonkeyPatch, name: str, now: str = "2026-01-05T10:00:00+00:00"
+) -> None:
+    """Hold a conversation from an answers file in tests/data/followthrough at ``now``."""
+    monkeypatch.setenv("TOPCLI_NOW", now)
+    result = run_cli(["start", "--answers", str(DATA / name), "--no-input"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("TOPCLI_NOW", "2026-03-02T09:00:00+00:00")
+
+
+def cli(*args: str) -> Any:
+    """Run without a terminal (no prompts), as a script or cron job would."""
+    return CliRunner().invoke(app, list(args))
+
+
+def as_json(*args: str) -> Any:
+    result = cli(*args, "--json")
+    assert result.exit_code in (0, OVERDUE_EXIT_CODE), result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def two_people(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Sam Lee and Alex Kim, one conversation each on 2026-01-05; today is 2026-03-02.
+
+    Sam: actions due 02-20 (overdue), 03-10, 01-20 (overdue); follow-up 02-27 (overdue).
+    Alex: an action due 03-09; follow-up 05-04. Returns action ids by what.
+    """
+    seed(monkeypatch, "sam-first.yaml")
+    seed(monkeypatch, "alex-first.yaml")
+    return {a["what"]: a["id"] for a in as_json("actions", "list")}
+
+
+# --------------------------------------------------------------------------- followup
+
+
+def test_followup_after_two_conversations_tells_what_is_due(two_people: dict[str, str]) -> None:
+    result = cli("followup", "--json")
+    assert result.exit_code == OVERDUE_EXIT_CODE
+    data = json.loads(result.stdout)
+    assert data["today"] == "2026-03-02"
+    assert data["until"] == "2026-03-16"
+    assert data["overdue"] == 3
+    assert [
+        (i["date"], i["days"], i["state"], i["type"], i["person"]["name"]) for i in data["items"]
+    ] == [
+        ("2026-01-20", -41, "overdue", "action", "Sam Lee"),
+        ("2026-02-20", -10, "overdue", "action", "Sam Lee"),
+        ("2026-02-27", -3, "overdue", "conversation", "Sam Lee"),
+        ("2026-03-09", 7, "upcoming", "action", "Alex Kim"),
+        ("2026-03-10", 8, "upcoming", "action", "Sam Lee"),
+    ]
+    assert data["items"][0]["action"] == two_people["Coffee with Priya"]
+    assert data["items"][2]["action"] is None
+    # Alex's follow-up on 05-04 lies beyond the window
+    assert data["next"]["date"] == "2026-05-04"
+
+
+def test_followup_table_says_how_many_days_and_exits_10(two_people: dict[str, str]) -> None:
+    result = cli("followup")
+    assert result.exit_code == OVERDUE_EXIT_CODE
+    assert "41 days overdue" in result.stdout
+    assert "in 7 days" in result.stdout
+    assert "3 overdue." in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_followup_quiet_prints_nothing_but_the_status(two_people: dict[str, str]) -> None:
+    result = cli("followup", "--quiet")
+    assert result.exit_code == OVERDUE_EXIT_CODE
+    assert result.output == ""
+
+
+def test_followup_exits_0_when_the_overdue_ones_are_closed(two_people: dict[str, str]) -> None:
+    assert cli("actions", "done", two_people["Run the weekly incident review"]).exit_code == 0
+    assert cli("actions", "drop", two_people["Coffee with Priya"]).exit_code == 0
+    # the follow-up conversation is still overdue
+    assert cli("followup", "-q").exit_code == OVERDUE_EXIT_CODE
+
+
+def test_followup_with_nothing_due_is_friendly_and_names_what_is_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed(monkeypatch, "alex-first.yaml")
+    monkeypatch.setenv("TOPCLI_NOW", "2026-01-06T09:00:00+00:00")
+    result = cli("followup")
+    assert result.exit_code == 0
+    assert "Nothing is due in the next 14 days" in result.stdout
+    assert "Next: Audit the design components with Alex Kim on 2026-03-09 (in 62 days)" in (
+        " ".join(result.stdout.split())
+    )
+
+
+def test_followup_with_no_conversations_at_all() -> None:
+    result = cli("followup")
+    assert result.exit_code == 0
+    assert "topcli start" in result.stdout
+    assert as_json("followup") == {
+        "today": "2026-03-02",
+        "until": "2026-03-16",
+        "overdue": 0,
+        "items": [],
+        "next": None,
+    }
+
+
+def test_followup_all_shows_everything_scheduled(two_people: dict[str, str]) -> None:
+    data = as_json("followup", "--all")
+    assert data["until"] is None
+    assert data["next"] is None
+    assert [i["date"] for i in data["items"]][-1] == "2026-05-04"
+    assert len(data["items"]) == 6
+
+
+def test_followup_help_documents_the_exit_status() -> None:
+    result = cli("followup", "--help")
+    assert "Exit status: 0 when nothing is overdue, 10 when something is overdue" in " ".join(
+        result.stdout.split()
+    )
+
+
+# --------------------------------------------------------------------------- people
+
+
+def test_people_list_after_two_conversations(two_people: dict[str, str]) -> None:
+    people = {p["name"]: p for p in as_json("people", "list")}
+    assert set(people) == {"Sam Lee", "Alex Kim"}
+    sam, alex = people["Sam Lee"], people["Alex Kim"]
+    assert sam["last"]["date"] == "2026-01-05"
+    assert sam["next"] == {
+        "date": "2026-02-27",
+        "days": -3,
+        "state": "overdue",
+        "session": sam["last"]["session"],
+    }
+    assert (sam["open_actions"], sam["overdue_actions"]) == (3, 2)
+    assert (alex["open_actions"], alex["overdue_actions"]) == (1, 0)
+    assert alex["next"]["days"] == 63
+    table = cli("people", "list").stdout
+    assert "3 days overdue" in table
+    assert "in 63 days" in table
+
+
+def test_people_list_names_an_unfinished_conversation(
+    monkeypatch: pytest.MonkeyPatch, two_people: dict[str, str]
+) -> None:
+    # a conversation paused at the first question
+    result = run_cli(["start", "--person", "Alex Kim"], Keys.CTRL_C)
+    assert result.exit_code == 130
+    alex = next(p for p in as_json("people", "list") if p["name"] == "Alex Kim")
+    assert alex["in_progress"] == alex["last"]["session"]
+    assert alex["next"]["date"] == "2026-05-04"  # the finished conversation's follow-up stands
+    assert "in progress" in cli("people", "list").stdout
+
+
+def test_people_list_empty() -> None:
+    assert as_json("people", "list") == []
+    assert "No conversations yet" in cli("people", "list").stdout
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def test_actions_list_filters(two_people: dict[str, str]) -> None:
+    assert [a["due"] for a in as_json("actions", "list")] == [
+        "2026-01-20",
+        "2026-02-20",
+        "2026-03-09",
+        "2026-03-10",
+    ]
+    assert [a["due"] for a in as_json("actions", "list", "--overdue")] == [
+        "2026-01-20",
+        "2026-02-20",
+    ]
+    assert [a["due"] for a in as_json("actions", "list", "--due-within", "1w")] == [
+        "2026-01-20",
+        "2026-02-20",
+        "2026-03-09",
+    ]
+    alex = as_json("actions", "list", "--person", "alex")
+    assert [a["what"] for a in alex] == ["Audit the design components"]
+    assert alex[0]["state"] == "upcoming"
+    assert alex[0]["days"] == 7
+
+
+def test_done_drop_and_note_keep_dated_notes(
+    monkeypatch: pytest.MonkeyPatch, two_people: dict[str, str]
+) -> None:
+    review = two_people["Run the weekly incident review"]
+    result = cli("actions", "done", review, "--note", "Ran two reviews")
+    assert result.exit_code == 0
+    assert "is now done" in result.stdout
+    monkeypatch.setenv("TOPCLI_NOW", "2026-03-05T09:00:00+00:00")
+    assert cli("actions", "note", review, "They want to keep going").exit_code == 0
+    coffee = two_people["Coffee with Priya"]
+    assert cli("actions", "drop", coffee, "-n", "Priya left").exit_code == 0
+
+    listed = {a["id"]: a for a in as_json("actions", "list", "--all")}
+    assert listed[review]["status"] == "done"
+    assert listed[review]["state"] is None
+    assert listed[review]["notes"] == [
+        {"at": "2026-03-02T09:00:00+00:00", "status": "done", "text": "Ran two reviews"},
+        {"at": "2026-03-05T09:00:00+00:00", "status": None, "text": "They want to keep going"},
+    ]
+    assert listed[coffee]["status"] == "dropped"
+    assert review not in {a["id"] for a in as_json("actions", "list")}
+
+
+def test_marking_a_done_action_done_again_is_refused(two_people: dict[str, str]) -> None:
+    review = two_people["Run the weekly incident review"]
+    assert cli("actions", "done", review).exit_code == 0
+    again = cli("actions", "done", review)
+    assert again.exit_code == 2
+    assert f"action {review} ('Run the weekly incident review') is already done" in again.output
+    assert "(since 2026-03-02)" in again.output
+    assert f"topcli actions note {review}" in again.output
+    assert "Traceback" not in again.output
+    # correcting a mistake is allowed
+    assert cli("actions", "drop", review).exit_code == 0
+
+
+def test_unknown_action_id_is_exit_4_with_a_hint(two_people: dict[str, str]) -> None:
+    for args in (["done", "nope42"], ["drop", "nope42"], ["note", "nope42", "text"]):
+        result = cli("actions", *args)
+        assert result.exit_code == 4
+        assert "no action with id 'nope42'" in result.output
+        assert "topcli actions list" in result.output
+
+
+def test_empty_note_is_refused(two_people: dict[str, str]) -> None:
+    result = cli("actions", "note", two_people["Coffee with Priya"], "  ")
+    assert result.exit_code == 2
+    assert "the note is empty" in result.output
+
+
+def test_bad_period_is_a_usage_error(two_people: dict[str, str]) -> None:
+    result = cli("actions", "list", "--due-within", "soon")
+    assert result.exit_code == 2
+    assert "--due-within: 'soon' is not a period" in result.output
+    result = cli("followup", "--within", "0.5m")
+    assert result.exit_code == 2
+
+
+def test_unknown_person_is_exit_4(two_people: dict[str, str]) -> None:
+    result = cli("actions", "list", "--person", "Zed")
+    assert result.exit_code == 4
+    assert "no conversations with anyone called 'Zed'" in result.output
+    assert cli("history", "Zed").exit_code == 4
+
+
+# --------------------------------------------------------------------------- two people called Sam
+
+
+@pytest.fixture
+def two_sams(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seed(monkeypatch, "sam-first.yaml")
+    other = tmp_path / "sam-park.yaml"
+    other.write_text((DATA / "alex-first.yaml").read_text().replace("Alex Kim", "Sam Park"))
+    monkeypatch.setenv("TOPCLI_NOW", "2026-01-05T10:00:00+00:00")
+    assert run_cli(["start", "--answers", str(other), "--no-input"]).exit_code == 0
+    monkeypatch.setenv("TOPCLI_NOW", "2026-03-02T09:00:00+00:00")
+
+
+def test_ambiguous_person_without_a_terminal_lists_them_and_asks_for_an_id(
+    two_sams: None,
+) -> None:
+    for args in (
+        ["actions", "list", "--person", "sam"],
+        ["history", "Sam"],
+        ["checkin", "Sam"],
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2, args
+        assert "'sam' matches 2 people" in result.output.lower()
+        assert "Sam Lee (id sam-lee)" in result.output
+        assert "Sam Park (id sam-park)" in result.output
+        assert "give the person's id instead" in result.output
+
+
+def test_ambiguous_person_in_a_terminal_is_asked_which_one(two_sams: None) -> None:
+    result = run_cli(["actions", "list", "--person", "sam"], Keys.DOWN + Keys.ENTER)
+    assert result.exit_code == 0, result.output
+    assert "Audit the design components" in result.stdout
+    assert "Coffee with Priya" not in result.stdout
+    # an exact id needs no question
+    assert "Coffee with Priya" in cli("actions", "list", "--person", "sam-lee").stdout
+
+
+# --------------------------------------------------------------------------- past follow-up dates
+
+
+def test_a_follow_up_date_in_the_past_is_allowed_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    answers = tmp_path / "late.yaml"
+    answers.write_text(
+        (DATA / "alex-first.yaml")
+        .read_text()
+        .replace("followup: 2026-05-04", "followup: 2026-02-01")
+    )
+    result = run_cli(["start", "--answers", str(answers), "--no-input"])
+    assert result.exit_code == 0
+    assert "warning: the follow-up date 2026-02-01 is in the past" in result.stderr
+    assert as_json("people", "list")[0]["next"]["state"] == "overdue"
