@@ -260,6 +260,28 @@ def test_two_plugins_with_one_name_keep_the_first(use_plugin: UsePlugin) -> None
     assert "other" not in top_with_plugins().question_ids()
 
 
+def test_one_plugin_loaded_twice_under_two_names_is_used_once(use_plugin: UsePlugin) -> None:
+    plugin = ValuesPlugin()
+    use_plugin(plugin, "values")
+    use_plugin(plugin, "values_again")
+    (warning,) = warnings()
+    assert "plugin 'values_again'" in warning and "is already loaded as plugin 'values'" in warning
+    assert top_with_plugins().question_ids().count("co_value") == 1
+
+
+def test_hook_wrappers_are_skipped_with_a_warning(use_plugin: UsePlugin) -> None:
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def register_questions(self, register: Any, stage: Any) -> Any:
+            return (yield)
+
+    use_plugin(Wrapper(), "wrapper")
+    assert top_with_plugins().question_ids() == catalog.resolve_framework("top").question_ids()
+    (warning,) = warnings()
+    assert "plugin 'wrapper'" in warning
+    assert "wraps register_questions, which topcli does not support; skipped" in warning
+
+
 def test_hookspecs_are_typed_and_documented() -> None:
     import inspect
 
@@ -349,7 +371,9 @@ def test_register_frameworks_plugin_that_raises_is_skipped(use_plugin: UsePlugin
     assert "top" in catalog.frameworks()
     (warning,) = warnings()
     assert "plugin 'flaky'" in warning
-    assert "raised in register_frameworks: RuntimeError: database is down; skipped" in warning
+    assert "raised in register_frameworks: RuntimeError: database is down (at test_plugins.py:" in (
+        warning
+    )
 
 
 # --------------------------------------------------------------------------- register_questions
@@ -518,9 +542,10 @@ def test_register_questions_plugin_that_raises_is_skipped_and_conversation_goes_
     answers = {**top_answers(), "co_value": "A"}
     result = start(write_answers(tmp_path / "a.yaml", answers))
     assert result.exit_code == 0, result.output
+    line = Flaky.register_questions.__code__.co_firstlineno + 4
     assert (
         "warning: plugin 'flaky' (registered by the test) raised in register_questions: "
-        "KeyError: 'employee_id'; skipped" in stderr_of(result)
+        f"KeyError: 'employee_id' (at test_plugins.py:{line}); skipped" in stderr_of(result)
     )
     (session,) = stored_sessions()
     ids = session.framework.question_ids()

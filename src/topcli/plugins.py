@@ -191,7 +191,7 @@ class Plugins:
                     PluginRecord(ep.name, origin, package=package, version=version),
                     f"failed to import: {_describe(exc)}; skipped",
                     hint=_install_hint(
-                        exc, f"or reinstall or uninstall {package or ep.value}", ep.module
+                        exc, f"reinstall or uninstall {package or ep.value}", ep.module
                     ),
                 )
                 continue
@@ -207,10 +207,10 @@ class Plugins:
             try:
                 module = _import_file(path) if is_file else importlib.import_module(entry)
             except Exception as exc:
-                fallback = "or fix TOPCLI_PLUGINS"
+                fallback = "fix the file, or remove it from TOPCLI_PLUGINS"
                 if not is_file:
                     package = entry.split(".")[0].replace("_", "-")
-                    fallback = f"is it installed? e.g. pip install {package}; {fallback}"
+                    fallback = f"is it installed? e.g. pip install {package}; or fix TOPCLI_PLUGINS"
                 self.warn(
                     PluginRecord(name, origin, path=str(path.resolve()) if is_file else None),
                     f"failed to import: {_describe(exc)}; skipped",
@@ -263,7 +263,8 @@ class Plugins:
                 raise
             except Exception as exc:
                 ok = False
-                self.warn(record, f"raised in {hook_name}: {_describe(exc)}; skipped")
+                where = _where_raised(exc)
+                self.warn(record, f"raised in {hook_name}: {_describe(exc)}{where}; skipped")
             if settle is not None:
                 settle(record, ok)
 
@@ -277,13 +278,23 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _where_raised(exc: BaseException) -> str:
+    """`` (at file.py:12)``: the line that raised, so a plugin's author can find it at once."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return ""
+    return f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})"
+
+
 def _install_hint(exc: BaseException, fallback: str, own_module: str | None = None) -> str:
     """Name the package to ``pip install`` when an import failed for a missing module."""
     missing = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
     if not missing or missing.split(".")[0] == (own_module or "").split(".")[0]:
         return fallback
     top = missing.split(".")[0]
-    return f"the plugin needs {top}: pip install {top.replace('_', '-')}; {fallback}"
+    return f"the plugin needs {top}: pip install {top.replace('_', '-')}; or {fallback}"
 
 
 def _import_file(path: Path) -> ModuleType:
