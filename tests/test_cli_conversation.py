@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import Keys, run_cli
+from typer.testing import CliRunner
 
+from helpers import Keys, run_cli
 from topcli import __version__
 from topcli.loader import load_framework
 from topcli.store import Store
@@ -24,6 +25,13 @@ from topcli.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "core"
 EVERY_TYPE = DATA / "every-type.yaml"
+
+
+def run(args: list[str]) -> Any:
+    """The CLI without a terminal: stdin is not one and no keys are wired in, as in a script."""
+    from topcli.cli import app
+
+    return CliRunner().invoke(app, args, catch_exceptions=False)
 
 
 def answers_file(tmp_path: Path, document: dict[str, Any], name: str = "answers.yaml") -> Path:
@@ -68,7 +76,7 @@ def in_progress(answers: dict[str, Any], framework: Path | None = None) -> str:
 
 
 def test_version() -> None:
-    result = run_cli(["--version"])
+    result = run(["--version"])
     assert result.exit_code == 0
     assert result.stdout == f"topcli {__version__}\n"
 
@@ -84,7 +92,7 @@ def test_console_script_and_python_m_run_the_same_cli() -> None:
 
 
 def test_no_arguments_shows_the_commands() -> None:
-    result = run_cli([])
+    result = run([])
     assert "start" in result.output
     assert "resume" in result.output
     assert "sessions" in result.output
@@ -113,13 +121,15 @@ def test_the_wheel_ships_the_framework_files(tmp_path: Path) -> None:
 
 
 def test_start_with_an_answers_file_runs_without_prompting() -> None:
-    result = run_cli(["start", "--answers", str(DATA / "answers-top.yaml")])
+    result = run(["start", "--answers", str(DATA / "answers-top.yaml")])
     assert result.exit_code == 0, result.output
     (session,) = sessions()
     assert session.is_complete
     assert session.person_name == "Sam Rivera"
     assert session.framework.id == "top"
-    assert session.answers["career_so_far"] == "Shipping the v2 launch.\nMentoring two new starters."
+    assert (
+        session.answers["career_so_far"] == "Shipping the v2 launch.\nMentoring two new starters."
+    )
     assert session.answers["opportunity_types"] == ["Mentoring", "Job shadowing"]  # TOP's order
     assert session.answers["checkin_rhythm"] == "Every two weeks"  # the default
     assert session.answers["opportunity_concerns"] is None  # optional, not given
@@ -137,7 +147,7 @@ def test_start_with_an_answers_file_runs_without_prompting() -> None:
 
 
 def test_start_with_a_json_answers_file_and_the_grow_framework() -> None:
-    result = run_cli(["start", "--answers", str(DATA / "answers-grow.json"), "--no-input"])
+    result = run(["start", "--answers", str(DATA / "answers-grow.json"), "--no-input"])
     assert result.exit_code == 0, result.output
     (session,) = sessions()
     assert session.framework.id == "grow"
@@ -148,14 +158,14 @@ def test_start_with_a_json_answers_file_and_the_grow_framework() -> None:
 
 
 def test_person_flag_wins_over_the_file(tmp_path: Path) -> None:
-    result = run_cli(["start", "-a", str(DATA / "answers-top.yaml"), "--person", "Kim Park"])
+    result = run(["start", "-a", str(DATA / "answers-top.yaml"), "--person", "Kim Park"])
     assert result.exit_code == 0, result.output
     assert sessions()[0].person_name == "Kim Park"
 
 
 def test_a_second_conversation_with_the_same_person_reuses_them() -> None:
     for _ in range(2):
-        assert run_cli(["start", "-a", str(DATA / "answers-top.yaml")]).exit_code == 0
+        assert run(["start", "-a", str(DATA / "answers-top.yaml")]).exit_code == 0
     first, second = sessions()
     assert first.person_id == second.person_id == "sam-rivera"
     assert first.id != second.id
@@ -175,7 +185,7 @@ def test_start_with_a_framework_path_and_its_defaults(tmp_path: Path) -> None:
             },
         },
     )
-    result = run_cli(["start", "--framework", str(EVERY_TYPE), "--answers", str(path)])
+    result = run(["start", "--framework", str(EVERY_TYPE), "--answers", str(path)])
     assert result.exit_code == 0, result.output
     (session,) = sessions()
     assert session.framework.id == "every-type"
@@ -190,7 +200,7 @@ def test_start_with_a_framework_path_and_its_defaults(tmp_path: Path) -> None:
 
 
 def test_no_input_without_answers_lists_what_is_missing_and_creates_nothing(home: Path) -> None:
-    err = failed(run_cli(["start", "--no-input"]), 2)
+    err = failed(run(["start", "--no-input"]), 2)
     assert "error: 21 required question(s) have no answer:" in err
     assert "  - person: who the conversation is with" in err
     assert "  - career_so_far: Looking back over your career so far" in err
@@ -203,7 +213,7 @@ def test_no_input_without_answers_lists_what_is_missing_and_creates_nothing(home
 
 def test_without_a_terminal_missing_answers_are_refused_without_waiting(home: Path) -> None:
     # CliRunner's stdin is not a terminal and no keys are wired in: nobody can be asked
-    err = failed(run_cli(["start", "--answers", str(DATA / "answers-partial.yaml")]), 2)
+    err = failed(run(["start", "--answers", str(DATA / "answers-partial.yaml")]), 2)
     assert "required question(s) have no answer:" in err
     assert "person:" not in err
     assert "  - opportunity_types: Which kinds of opportunities interest you most?" in err
@@ -213,7 +223,7 @@ def test_without_a_terminal_missing_answers_are_refused_without_waiting(home: Pa
 
 
 def test_no_input_with_a_framework_lists_that_frameworks_questions(home: Path) -> None:
-    err = failed(run_cli(["start", "--no-input", "-f", "grow", "-p", "Kim"]), 2)
+    err = failed(run(["start", "--no-input", "-f", "grow", "-p", "Kim"]), 2)
     assert "  - session_goal: What would you like to get out of our conversation today?" in err
     assert "person:" not in err
     assert "needs_help" not in err  # a confirm with a default
@@ -230,14 +240,14 @@ def test_no_input_wins_over_a_terminal(home: Path) -> None:
 def test_a_missing_person_is_the_only_thing_missing(tmp_path: Path) -> None:
     document = top_answers()
     del document["person"]
-    err = failed(run_cli(["start", "-a", str(answers_file(tmp_path, document)), "--no-input"]), 2)
+    err = failed(run(["start", "-a", str(answers_file(tmp_path, document)), "--no-input"]), 2)
     assert "1 required question(s) have no answer:\n  - person: who the conversation is with" in err
 
 
 def test_an_unknown_question_id_in_the_answers_file(tmp_path: Path, home: Path) -> None:
     path = tmp_path / "answers.yaml"
     path.write_text("person: Kim\nanswers:\n  carer_so_far: Shipping v2\n")
-    err = failed(run_cli(["start", "-a", str(path)]), 2)
+    err = failed(run(["start", "-a", str(path)]), 2)
     assert (
         f"error: {path}:3:3: unknown question id 'carer_so_far'; did you mean 'career_so_far'?"
         in err
@@ -278,7 +288,7 @@ def test_a_wrong_value_in_the_answers_file(
     document = top_answers()
     document["answers"][question] = value
     path = answers_file(tmp_path, document)
-    err = failed(run_cli(["start", "-a", str(path)]), 2)
+    err = failed(run(["start", "-a", str(path)]), 2)
     assert f"error: {path}:" in err
     assert message in err
     assert stored_session_count(home) == 0
@@ -296,17 +306,17 @@ def test_a_wrong_value_in_the_answers_file(
 def test_a_malformed_answers_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "answers.yaml"
     path.write_text(text)
-    err = failed(run_cli(["start", "-a", str(path)]), 2)
+    err = failed(run(["start", "-a", str(path)]), 2)
     assert f"error: {path}{message}" in err
 
 
 def test_a_missing_answers_file(tmp_path: Path) -> None:
-    err = failed(run_cli(["start", "-a", str(tmp_path / "nope.yaml")]), 2)
+    err = failed(run(["start", "-a", str(tmp_path / "nope.yaml")]), 2)
     assert f"error: {tmp_path / 'nope.yaml'}: no such file" in err
 
 
 def test_an_unknown_framework_id_suggests_one(home: Path) -> None:
-    err = failed(run_cli(["start", "--framework", "tpo", "--no-input"]), 3)
+    err = failed(run(["start", "--framework", "tpo", "--no-input"]), 3)
     assert "error: unknown framework 'tpo'; did you mean 'top'?" in err
     assert "hint: available: grow, top; or give the path to a framework YAML file" in err
     assert stored_session_count(home) == 0
@@ -315,15 +325,15 @@ def test_an_unknown_framework_id_suggests_one(home: Path) -> None:
 def test_an_unknown_framework_in_the_answers_file(tmp_path: Path) -> None:
     document = top_answers()
     document["framework"] = "grwo"
-    err = failed(run_cli(["start", "-a", str(answers_file(tmp_path, document))]), 3)
+    err = failed(run(["start", "-a", str(answers_file(tmp_path, document))]), 3)
     assert "unknown framework 'grwo'; did you mean 'grow'?" in err
 
 
 def test_a_framework_path_that_does_not_exist_or_is_invalid(tmp_path: Path) -> None:
-    err = failed(run_cli(["start", "-f", str(tmp_path / "mine.yaml"), "--no-input"]), 3)
+    err = failed(run(["start", "-f", str(tmp_path / "mine.yaml"), "--no-input"]), 3)
     assert f"error: {tmp_path / 'mine.yaml'}: no such file" in err
     bad = DATA / "invalid" / "unknown-type.yaml"
-    err = failed(run_cli(["start", "-f", str(bad), "--no-input"]), 3)
+    err = failed(run(["start", "-f", str(bad), "--no-input"]), 3)
     assert f"error: {bad}:10:9: unknown type 'longtext'" in err
 
 
@@ -333,21 +343,21 @@ def test_a_data_folder_that_cannot_be_written(
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv("TOPCLI_HOME", str(blocker / "data"))
-    err = failed(run_cli(["start", "-a", str(DATA / "answers-top.yaml")]), 5)
+    err = failed(run(["start", "-a", str(DATA / "answers-top.yaml")]), 5)
     assert f"error: cannot write to the data folder {blocker / 'data'}: Not a directory" in err
     assert "hint: set TOPCLI_HOME to a folder you can write to" in err
-    err = failed(run_cli(["sessions", "list"]), 5)
+    err = failed(run(["sessions", "list"]), 5)
     assert "cannot write to the data folder" in err
 
 
 def test_a_bad_topcli_now(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOPCLI_NOW", "yesterday")
-    err = failed(run_cli(["start", "-a", str(DATA / "answers-top.yaml")]), 2)
+    err = failed(run(["start", "-a", str(DATA / "answers-top.yaml")]), 2)
     assert "error: TOPCLI_NOW='yesterday' is not an ISO date or date-time" in err
 
 
 def test_debug_shows_the_traceback() -> None:
-    result = run_cli(["--debug", "start", "--framework", "tpo", "--no-input"])
+    result = run(["--debug", "start", "--framework", "tpo", "--no-input"])
     assert result.exit_code == 3
     assert "Traceback" in result.stderr
     assert "FrameworkNotFound" in result.stderr
@@ -358,11 +368,12 @@ def test_debug_shows_the_traceback() -> None:
 
 def test_resume_without_a_terminal_lists_what_is_left() -> None:
     session_id = in_progress({"role": "Engineer", "story": "A week"})
-    err = failed(run_cli(["resume", session_id]), 2)
-    assert "error: 4 required question(s) have no answer:" in err
+    err = failed(run(["resume", session_id]), 2)
+    assert "error: 3 required question(s) have no answer:" in err
     assert "  - interests: What interests you?" in err
     assert "  - confidence: How confident are you, 0 to 10?" in err
-    assert "start_on" not in err  # a default answers it
+    assert "direction" not in err  # a default answers it
+    assert "start_on" not in err
     assert "notes" not in err  # optional
     assert f"hint: run 'topcli resume {session_id}' in a terminal to answer them" in err
     assert sessions()[0].status == "in_progress"
@@ -378,7 +389,7 @@ def test_resume_without_a_terminal_finishes_when_only_defaults_and_optional_are_
         "actions": [{"what": "Enrol", "due": "2026-04-01", "success": "", "support": ""}],
     }
     session_id = in_progress(answers)
-    result = run_cli(["resume", session_id])
+    result = run(["resume", session_id])
     assert result.exit_code == 0, result.output
     (session,) = sessions()
     assert session.is_complete
@@ -389,21 +400,21 @@ def test_resume_without_a_terminal_finishes_when_only_defaults_and_optional_are_
 
 
 def test_resume_a_complete_conversation_shows_its_summary() -> None:
-    run_cli(["start", "-a", str(DATA / "answers-top.yaml")])
+    run(["start", "-a", str(DATA / "answers-top.yaml")])
     session_id = sessions()[0].id
-    result = run_cli(["resume", session_id[:4]])
+    result = run(["resume", session_id[:4]])
     assert result.exit_code == 0
     assert "Plan with Sam Rivera" in result.stdout
 
 
 def test_resume_when_nothing_is_in_progress() -> None:
-    err = failed(run_cli(["resume"]), 4)
+    err = failed(run(["resume"]), 4)
     assert "error: there is no conversation in progress to resume" in err
     assert "hint: start one with: topcli start" in err
 
 
 def test_resume_an_unknown_id() -> None:
-    err = failed(run_cli(["resume", "deadbeef"]), 4)
+    err = failed(run(["resume", "deadbeef"]), 4)
     assert "error: no conversation with id 'deadbeef'" in err
     assert "hint: 'topcli sessions list' shows the ids" in err
 
@@ -412,23 +423,23 @@ def test_resume_an_unknown_id() -> None:
 
 
 def test_sessions_list_when_there_are_none() -> None:
-    result = run_cli(["sessions", "list"])
+    result = run(["sessions", "list"])
     assert result.exit_code == 0
     assert "No conversations yet. Start one with: topcli start" in result.stdout
-    assert json.loads(run_cli(["sessions", "list", "--json"]).stdout) == []
+    assert json.loads(run(["sessions", "list", "--json"]).stdout) == []
 
 
 def test_sessions_list_and_json() -> None:
-    run_cli(["start", "-a", str(DATA / "answers-top.yaml")])
+    run(["start", "-a", str(DATA / "answers-top.yaml")])
     paused = in_progress({"role": "Engineer"})
-    result = run_cli(["sessions", "list"])
+    result = run(["sessions", "list"])
     assert result.exit_code == 0
     assert "Sam Rivera" in result.stdout
     assert "complete" in result.stdout
     assert "in progress" in result.stdout
-    listed = json.loads(run_cli(["sessions", "list", "--json"]).stdout)
+    listed = json.loads(run(["sessions", "list", "--json"]).stdout)
     assert [(s["person"]["name"], s["status"], s["answers"]) for s in listed] == [
-        ("Sam Rivera", "complete", 24),
+        ("Sam Rivera", "complete", 25),
         ("Kim", "in_progress", 1),
     ]
     assert listed[0]["framework"] == {"id": "top", "version": "1.0"}
@@ -437,12 +448,13 @@ def test_sessions_list_and_json() -> None:
 
 
 def test_sessions_show_every_answer_the_plan_and_the_followup() -> None:
-    run_cli(["start", "-a", str(DATA / "answers-top.yaml")])
+    run(["start", "-a", str(DATA / "answers-top.yaml")])
     session_id = sessions()[0].id
-    result = run_cli(["sessions", "show", session_id])
+    result = run(["sessions", "show", session_id])
     assert result.exit_code == 0
     out = result.stdout
-    assert f"Sam Rivera · TOP career conversation 1.0 · started 2026-03-02 · complete · id {session_id}" in out  # noqa: E501
+    heading = "Sam Rivera · TOP career conversation 1.0 · started 2026-03-02 · complete"
+    assert f"{heading} · id {session_id}" in out
     assert "Shipping the v2 launch." in out
     assert "Mentoring, Job shadowing" in out
     assert "(skipped)" in out  # the optional question left out
@@ -453,15 +465,15 @@ def test_sessions_show_every_answer_the_plan_and_the_followup() -> None:
 
 def test_sessions_show_an_unfinished_one_says_how_to_resume() -> None:
     session_id = in_progress({"role": "Engineer"})
-    result = run_cli(["sessions", "show", session_id])
+    result = run(["sessions", "show", session_id])
     assert result.exit_code == 0
     assert f"Not finished: continue with topcli resume {session_id}" in result.stdout
 
 
 def test_sessions_show_json_is_the_whole_record() -> None:
-    run_cli(["start", "-a", str(DATA / "answers-grow.json")])
+    run(["start", "-a", str(DATA / "answers-grow.json")])
     session_id = sessions()[0].id
-    result = run_cli(["sessions", "show", session_id[:5], "--json"])
+    result = run(["sessions", "show", session_id[:5], "--json"])
     assert result.exit_code == 0
     record = json.loads(result.stdout)
     assert record["schema_version"] == 1
@@ -477,13 +489,13 @@ def test_sessions_show_json_is_the_whole_record() -> None:
 
 
 def test_sessions_show_an_unknown_id() -> None:
-    err = failed(run_cli(["sessions", "show", "nope"]), 4)
+    err = failed(run(["sessions", "show", "nope"]), 4)
     assert "error: no conversation with id 'nope'" in err
 
 
 def test_sessions_delete_with_yes(home: Path) -> None:
     session_id = in_progress({"role": "Engineer"})
-    result = run_cli(["sessions", "delete", session_id, "--yes"])
+    result = run(["sessions", "delete", session_id, "--yes"])
     assert result.exit_code == 0
     assert f"Deleted conversation {session_id} with Kim." in result.stdout
     assert stored_session_count(home) == 0
@@ -492,7 +504,7 @@ def test_sessions_delete_with_yes(home: Path) -> None:
 
 def test_sessions_delete_refuses_without_a_terminal_or_yes(home: Path) -> None:
     session_id = in_progress({"role": "Engineer"})
-    err = failed(run_cli(["sessions", "delete", session_id]), 2)
+    err = failed(run(["sessions", "delete", session_id]), 2)
     assert "error: deleting needs confirmation" in err
     assert "hint: add --yes to confirm" in err
     assert stored_session_count(home) == 1
@@ -514,21 +526,21 @@ def test_sessions_delete_asks_in_a_terminal(home: Path) -> None:
 
 
 def test_sessions_delete_an_unknown_id() -> None:
-    err = failed(run_cli(["sessions", "delete", "nope", "--yes"]), 4)
+    err = failed(run(["sessions", "delete", "nope", "--yes"]), 4)
     assert "no conversation with id 'nope'" in err
 
 
 def test_names_with_brackets_are_shown_as_typed() -> None:
     # rich would read "[ops]" as a style and drop it, and "[/x]" would crash the summary
-    result = run_cli(["start", "-a", str(DATA / "answers-top.yaml"), "-p", "Sam [ops] [/x]"])
+    result = run(["start", "-a", str(DATA / "answers-top.yaml"), "-p", "Sam [ops] [/x]"])
     assert result.exit_code == 0, result.output
     assert "with Sam [ops] [/x] is saved" in result.stdout
     session_id = sessions()[0].id
-    deleted = run_cli(["sessions", "delete", session_id, "--yes"])
+    deleted = run(["sessions", "delete", session_id, "--yes"])
     assert f"Deleted conversation {session_id} with Sam [ops] [/x]." in deleted.stdout
 
 
 def test_the_data_is_private(home: Path) -> None:
-    run_cli(["start", "-a", str(DATA / "answers-top.yaml")])
+    run(["start", "-a", str(DATA / "answers-top.yaml")])
     assert oct(os.stat(home).st_mode & 0o777) == "0o700"
     assert oct(os.stat(home / "topcli.db").st_mode & 0o777) == "0o600"

@@ -216,3 +216,13 @@ def test_killed_mid_conversation_leaves_a_readable_database(env: dict[str, str],
     assert listing.returncode == 2
     assert "core_values: What matters most" in listing.stderr
     assert "Traceback" not in listing.stderr
+
+
+def test_without_a_terminal_start_refuses_at_once_and_creates_nothing(
+    env: dict[str, str], home: Path
+) -> None:
+    result = topcli(env, "start", "--person", "Sam")  # stdin is /dev/null, not a terminal
+    assert result.returncode == 2
+    assert "error: 20 required question(s) have no answer:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(topcli(env, "sessions", "list", "--json").stdout) == []

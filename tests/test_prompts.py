@@ -6,6 +6,7 @@ through ``run_cli``; a few call :class:`TerminalPrompter` or the answers-file fu
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -14,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Keys, block, line, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
+from helpers import Keys, block, line, run_cli
 from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question
 from topcli.loader import load_answers_file, load_framework
@@ -203,6 +204,21 @@ def test_actions_are_entered_one_at_a_time_until_what_is_left_empty() -> None:
     ]
 
 
+def test_a_partial_answers_file_in_a_terminal_asks_only_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        "person: Kim\nanswers:\n  role: Engineer\n  story: A week\n  direction: Move\n"
+        "  move_where: Research\n"
+    )
+    keys = [Keys.SPACE + Keys.ENTER, *SECOND_STAGE, *PLAN_STAGE]
+    result = run_cli(["start", "-f", EVERY_TYPE, "--answers", str(path)], keys)
+    assert result.exit_code == 0, result.output
+    answers = only_session().answers
+    assert answers["move_where"] == "Research"
+    assert answers["interests"] == ["Mentoring"]
+    assert answers["confidence"] == 7
+
+
 def test_the_person_is_asked_when_not_given() -> None:
     result = start(Keys.ENTER, line("  Kim   Park "), Keys.CTRL_C, person=None)
     assert result.exit_code == 130
@@ -296,7 +312,7 @@ def typed() -> Iterator[Any]:
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
             pipe.send_text("".join(keys))
             pipe.close()
-            prompter = TerminalPrompter(TODAY, console=Console(file=open("/dev/null", "w")))
+            prompter = TerminalPrompter(TODAY, console=Console(file=io.StringIO()))
             answer = prompter.ask(question, default, draft=draft, keep=kept.append)
         return answer, kept
 
