@@ -49,8 +49,9 @@ def heavy_modules(args: list[str], env: dict[str, str]) -> list[str]:
         "    pass\n"
         f"print('HEAVY:', ' '.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True
+    ).stdout
     marker = [line for line in out.splitlines() if line.startswith("HEAVY:")][-1]
     return marker.removeprefix("HEAVY:").split()
 

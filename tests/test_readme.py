@@ -13,9 +13,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_example_answers_file_completes_a_conversation_without_a_terminal() -> None:
-    result = run_cli(
-        ["start", "--answers", str(ROOT / "docs/examples/sam-lee.yaml"), "--no-input"]
-    )
+    result = run_cli(["start", "--answers", str(ROOT / "docs/examples/sam-lee.yaml"), "--no-input"])
     assert result.exit_code == 0, result.output
     listing = json.loads(run_cli(["sessions", "list", "--json"]).output)
     assert [(s["person"]["name"], s["status"]) for s in listing] == [("Sam Lee", "complete")]
