@@ -7,9 +7,10 @@ plugin is registered or removed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from topcli.errors import FrameworkError, FrameworkNotFound, PluginError, did_you_mean
 from topcli.framework import Framework, Problems, check_framework, question_from_data
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from topcli.plugins import PluginRecord
 
 DEFAULT_FRAMEWORK = "top"
+T = TypeVar("T")
 _EXPORTER_NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -39,6 +41,33 @@ class FrameworkEntry:
     builtin: bool
 
 
+class _Collector(Generic[T]):
+    """What one hook registers, by key. A plugin's registrations are staged while its hook
+    runs and kept only if it finishes: a plugin that raises contributes nothing to that call."""
+
+    def __init__(self, describe: Callable[[str, T], str]) -> None:
+        self.describe = describe
+        self.found: dict[str, T] = {}
+        self.staged: dict[str, T] = {}
+
+    def begin(self) -> None:
+        self.staged.clear()
+
+    def owner(self, key: str) -> T | None:
+        """The entry that already has ``key``, from an earlier plugin or this one."""
+        return self.found.get(key, self.staged.get(key))
+
+    def stage(self, key: str, entry: T) -> None:
+        self.staged[key] = entry
+
+    def settle(self, record: PluginRecord, ok: bool) -> None:
+        if ok:
+            for key, entry in self.staged.items():
+                self.found[key] = entry
+                record.contribute(self.describe(key, entry))
+        self.staged.clear()
+
+
 _frameworks: dict[str, FrameworkEntry] | None = None
 _exporters: dict[str, tuple[Any, str]] | None = None
 
@@ -58,11 +87,12 @@ def frameworks() -> dict[str, FrameworkEntry]:
     from topcli.plugins import get_plugins
 
     plugins = get_plugins()
-    found: dict[str, FrameworkEntry] = {}
-    staged: dict[str, FrameworkEntry] = {}
+    collected: _Collector[FrameworkEntry] = _Collector(
+        lambda fid, entry: f"framework {fid} ({entry.path.name})"
+    )
 
     def make_register(record: PluginRecord) -> Any:
-        staged.clear()
+        collected.begin()
 
         def register(path: str | Path) -> None:
             path = Path(path)
@@ -75,7 +105,7 @@ def frameworks() -> dict[str, FrameworkEntry]:
                     hint=exc.hint or "check it with 'topcli frameworks validate FILE'",
                 )
                 return
-            other = found.get(framework.id) or staged.get(framework.id)
+            other = collected.owner(framework.id)
             if other is not None:
                 plugins.warn(
                     record,
@@ -84,20 +114,15 @@ def frameworks() -> dict[str, FrameworkEntry]:
                     hint="give the framework another id",
                 )
                 return
-            staged[framework.id] = FrameworkEntry(framework, path, record.name, record.builtin)
+            collected.stage(
+                framework.id, FrameworkEntry(framework, path, record.name, record.builtin)
+            )
 
         return register
 
-    def settle(record: PluginRecord, ok: bool) -> None:
-        if ok:
-            for fid, entry in staged.items():
-                found[fid] = entry
-                record.contribute(f"framework {fid} ({entry.path.name})")
-        staged.clear()
-
-    plugins.call("register_frameworks", make_register, settle)
-    _frameworks = found
-    return found
+    plugins.call("register_frameworks", make_register, collected.settle)
+    _frameworks = collected.found
+    return _frameworks
 
 
 def looks_like_path(ref: str) -> bool:
@@ -221,11 +246,12 @@ def exporters() -> dict[str, tuple[Any, str]]:
     from topcli.plugins import get_plugins
 
     plugins = get_plugins()
-    found: dict[str, tuple[Any, str]] = {}
-    staged: dict[str, tuple[Any, str]] = {}
+    collected: _Collector[tuple[Any, str]] = _Collector(
+        lambda name, entry: f"exporter {name} ({entry[0].suffix})"
+    )
 
     def make_register(record: PluginRecord) -> Any:
-        staged.clear()
+        collected.begin()
 
         def register(exporter: Any) -> None:
             problem = _exporter_problem(exporter)
@@ -236,30 +262,22 @@ def exporters() -> dict[str, tuple[Any, str]]:
                     hint="see register_exporters in docs/plugins.md",
                 )
                 return
-            name = exporter.name
-            if name in found or name in staged:
-                owner = (found.get(name) or staged[name])[1]
+            other = collected.owner(exporter.name)
+            if other is not None:
                 plugins.warn(
                     record,
-                    f"registered exporter '{name}', but plugin '{owner}' already registered "
-                    "an exporter with that name; this one is skipped",
+                    f"registered exporter '{exporter.name}', but plugin '{other[1]}' already "
+                    "registered an exporter with that name; this one is skipped",
                     hint="give the exporter another name, or uninstall one of the plugins",
                 )
                 return
-            staged[name] = (exporter, record.name)
+            collected.stage(exporter.name, (exporter, record.name))
 
         return register
 
-    def settle(record: PluginRecord, ok: bool) -> None:
-        if ok:
-            for name, entry in staged.items():
-                found[name] = entry
-                record.contribute(f"exporter {name} ({entry[0].suffix})")
-        staged.clear()
-
-    plugins.call("register_exporters", make_register, settle)
-    _exporters = found
-    return found
+    plugins.call("register_exporters", make_register, collected.settle)
+    _exporters = collected.found
+    return _exporters
 
 
 def _exporter_problem(exporter: Any) -> str | None:
