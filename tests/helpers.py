@@ -59,6 +59,14 @@ TERMINAL_TIMEOUT = 10
 _ANSI = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
 
 
+def topcli_executable() -> str:
+    """The ``topcli`` script installed beside the interpreter running the tests."""
+    import sys
+    from pathlib import Path
+
+    return str(Path(sys.executable).parent / "topcli")
+
+
 def terminal_env(home: Any, now: str) -> dict[str, str]:
     """The environment of a topcli run in a pseudo-terminal: its own data folder and clock."""
     import os
@@ -91,13 +99,11 @@ class Terminal:
         dimensions: tuple[int, int] = (40, 200),
         timeout: float = TERMINAL_TIMEOUT,
     ) -> None:
-        import sys
-        from pathlib import Path
 
         import pexpect
 
         self.child = pexpect.spawn(
-            str(Path(sys.executable).parent / "topcli"),
+            topcli_executable(),
             list(args),
             env=env,
             dimensions=dimensions,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from helpers import terminal_env, topcli_executable
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -17,29 +16,10 @@ DATA = Path(__file__).parent / "data" / "followthrough"
 ENTER, ESC_ENTER, DOWN = "\r", "\x1b\r", "\x1b[B"
 
 
-def topcli_path() -> str:
-    found = Path(sys.executable).parent / "topcli"
-    return str(found) if found.exists() else (shutil.which("topcli") or "topcli")
-
-
-def environment(home: Path, now: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOPCLI_")}
-    env.update(
-        TOPCLI_HOME=str(home),
-        TOPCLI_NOW=now,
-        TOPCLI_DISABLE_PLUGIN_AUTOLOAD="1",
-        PROMPT_TOOLKIT_NO_CPR="1",
-        TERM="xterm",
-        COLUMNS="200",
-        LINES="50",
-    )
-    return env
-
-
 def run(home: Path, now: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [topcli_path(), *args],
-        env=environment(home, now),
+        [topcli_executable(), *args],
+        env=terminal_env(home, now),
         capture_output=True,
         text=True,
         timeout=20,
@@ -65,9 +45,9 @@ def test_checkin_walks_the_open_actions_and_leaves_an_updated_plan(tmp_path: Pat
     }
 
     child = pexpect.spawn(
-        topcli_path(),
+        topcli_executable(),
         ["checkin", "Sam"],
-        env=environment(home, now),
+        env=terminal_env(home, now),
         encoding="utf-8",
         dimensions=(50, 200),
         timeout=8,
