@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from helpers import run_cli
+from helpers import Keys, run_cli
 from plugin_support import (
     DATA,
     ROOT,
@@ -727,3 +727,19 @@ def test_plugins_list_shows_a_plugins_problems_and_still_lists(use_plugin: UsePl
     (problem,) = by_name["clash"]["problems"]
     assert "registered question 'core_values'" in problem
     assert "warning: plugin 'clash'" in stderr_of(result)
+
+
+def test_register_questions_warning_is_shown_before_the_first_question(
+    use_plugin: UsePlugin,
+) -> None:
+    class Broken:
+        @hookimpl
+        def register_questions(self, register: Any, stage: Any) -> None:
+            raise RuntimeError("directory service down")
+
+    use_plugin(Broken(), "broken")
+    result = run_cli(["start", "--person", "Sam"], keys=Keys.CTRL_C)
+    assert result.exit_code == 130, result.output
+    warning = result.output.index("warning: plugin 'broken'")
+    assert warning < result.output.index("Stage 1 of 3"), result.output
+    assert result.output.count("warning: plugin 'broken'") == 1  # not repeated at the end

@@ -8,6 +8,7 @@ continues at the first unanswered question.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -78,12 +79,18 @@ class StartRequest:
     interactive: bool = True
 
 
-def start_session(request: StartRequest, store_factory: Any = None) -> Session:
+def start_session(
+    request: StartRequest,
+    store_factory: Any = None,
+    on_ready: Callable[[], None] | None = None,
+) -> Session:
     """Resolve the framework, check given answers, create the session and run it.
 
     Everything that can be refused (unknown framework, bad answers file, missing answers when
     no one can be asked) is refused before the session is created, so a bad run leaves nothing
-    half made.
+    half made. ``on_ready`` runs once everything is checked and before the first question (the
+    CLI prints plugin warnings there, so a leader hears of a skipped plugin before, not after,
+    the conversation).
     """
     from topcli import clock
     from topcli.catalog import resolve_framework, with_plugin_questions
@@ -116,6 +123,8 @@ def start_session(request: StartRequest, store_factory: Any = None) -> Session:
                 hint="answer them in an answers file (--answers FILE, see docs/frameworks.md) "
                 "or run 'topcli start' in a terminal",
             )
+    if on_ready is not None:
+        on_ready()
     store = (store_factory or Store)()
     if not person:
         assert terminal is not None

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from topcli.cli._base import console
+from topcli.cli._base import console, report_plugin_warnings
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +45,8 @@ def start(
             person=person,
             answers_file=str(answers) if answers else None,
             interactive=not no_input and is_interactive(),
-        )
+        ),
+        on_ready=report_plugin_warnings,
     )
     print_summary(session)
 
