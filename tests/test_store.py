@@ -58,6 +58,15 @@ def test_an_existing_folder_and_database_are_tightened(home: Path) -> None:
     assert mode(home / DB_NAME) == 0o600
 
 
+def test_a_shared_folder_keeps_its_mode_but_the_database_is_owner_only(home: Path) -> None:
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)
+    (home / "someone-elses-file.txt").write_text("not topcli's")
+    Store().close()
+    assert mode(home) == 0o755
+    assert mode(home / DB_NAME) == 0o600
+
+
 def test_topcli_home_picks_the_folder_and_platformdirs_is_the_default(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

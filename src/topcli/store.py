@@ -105,10 +105,15 @@ def data_dir() -> Path:
 
 
 def _private_dir(path: Path) -> None:
-    """Create ``path`` (mode 0700) or tighten it: career notes are personal."""
+    """Create ``path`` (mode 0700) or tighten it: career notes are personal.
+
+    A folder that also holds other things (``TOPCLI_HOME=/tmp``, a shared folder) is not
+    topcli's to lock down: its mode is left alone, and the database file itself is 0600.
+    """
     try:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        ours = all(child.name.startswith(DB_NAME) for child in path.iterdir())
+        if ours and stat.S_IMODE(path.stat().st_mode) & 0o077:
             path.chmod(0o700)
         probe = path / ".write-test"
         probe.touch()
