@@ -91,7 +91,7 @@ def test_checkin_closes_drops_and_carries_over_each_action_once(
         "checkin", "Sam", "--answers", checkin_file(tmp_path, review_answers(sam)), "--no-input"
     )
     assert result.exit_code == 0, result.output
-    assert "Reviewed 3 action(s): 1 done, 1 carried over, 1 dropped." in result.stdout
+    assert "Reviewed 3 actions: 1 done, 1 carried over, 1 dropped." in result.stdout
 
     found = actions()
     review = found[sam["Run the weekly incident review"]]
@@ -199,6 +199,56 @@ def test_an_action_closed_while_the_checkin_was_paused_keeps_its_status(
     assert not [a for a in found.values() if a["carried_from"] == plan]
 
 
+def test_barriers_are_asked_only_for_what_continues_or_stops_worded_by_due_date(
+    sam: dict[str, str],
+) -> None:
+    store = Store()
+    basis = checkin_basis(store, store.find_person("sam"))
+    framework = build_checkin_framework(basis, date(2026, 3, 2))
+    plan, coffee = sam["Draft the Q2 migration plan"], sam["Coffee with Priya"]
+    # due 2026-03-10: not due yet, so nothing has "got in the way" of it
+    assert framework.question(f"a_{plan}_barriers").prompt == (
+        'Anything in the way of "Draft the Q2 migration plan" so far?'
+    )
+    # due 2026-01-20: overdue
+    assert framework.question(f"a_{coffee}_barriers").prompt == (
+        'What got in the way of "Coffee with Priya"?'
+    )
+    # on its due day it is due
+    on_the_day = build_checkin_framework(basis, date(2026, 3, 10))
+    assert on_the_day.question(f"a_{plan}_barriers").prompt.startswith("What got in the way")
+    # whatever the due date, Done asks no barriers; Carry over and Drop do
+    barriers = framework.question(f"a_{plan}_barriers")
+    assert not barriers.when.holds({f"a_{plan}_status": "Done"})
+    assert barriers.when.holds({f"a_{plan}_status": "Carry over"})
+    assert barriers.when.holds({f"a_{plan}_status": "Drop"})
+
+
+def test_a_checkin_with_one_open_action_speaks_in_the_singular(
+    sam: dict[str, str], tmp_path: Path
+) -> None:
+    for what in ("Run the weekly incident review", "Coffee with Priya"):
+        assert cli("actions", "done", sam[what]).exit_code == 0
+    plan = sam["Draft the Q2 migration plan"]
+    store = Store()
+    review = build_checkin_framework(
+        checkin_basis(store, store.find_person("sam")), date(2026, 3, 2)
+    ).stages[0]
+    assert ": 1 open action." in review.purpose
+    path = checkin_file(
+        tmp_path,
+        {
+            f"a_{plan}_progress": "Done.",
+            f"a_{plan}_status": "Done",
+            "revisit_think": False,
+            "revisit_opportunities": False,
+        },
+    )
+    result = cli("checkin", "Sam", "--answers", path, "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "Reviewed 1 action: 1 done, 0 carried over, 0 dropped." in result.stdout
+
+
 # --------------------------------------------------------------------------- in a terminal
 
 
@@ -209,7 +259,7 @@ def keys_for_review() -> list[str]:
         Keys.ENTER,  # Done
         block("Half drafted."),  # migration plan: progress
         Keys.DOWN + Keys.ENTER,  # Carry over
-        block("On-call week."),  # barriers
+        block("On-call week."),  # barriers (not due yet: "anything in the way so far?")
         line(""),  # support (optional)
         Keys.ENTER,  # new due date: keeps 2026-03-10, still ahead
         block("Priya left."),  # coffee: progress

@@ -66,7 +66,10 @@ def test_checkin_walks_the_open_actions_and_leaves_an_updated_plan(tmp_path: Pat
         # 2. the migration plan: carried over with a new due date
         answer('"Draft the Q2 migration plan" (due 2026-03-10)', "Half done." + ESC_ENTER)
         answer('What happens to "Draft the Q2 migration plan" now?', DOWN + ENTER)
-        answer('What got in the way of "Draft the Q2 migration plan"?', "On-call." + ESC_ENTER)
+        # due 2026-03-10, so not due yet: nothing has "got in the way" of it
+        answer(
+            'Anything in the way of "Draft the Q2 migration plan" so far?', "On-call." + ESC_ENTER
+        )
         answer("What support is needed", "Fridays free" + ENTER)
         child.expect_exact("By when now")
         child.send("\x7f" * 10 + "2026-03-31" + ENTER)
@@ -91,7 +94,7 @@ def test_checkin_walks_the_open_actions_and_leaves_an_updated_plan(tmp_path: Pat
         answer("what support is needed?", ENTER)
         answer("Action 2: what will be done?", ENTER)
         answer("When shall we meet again", ENTER)
-        child.expect_exact("Reviewed 3 action(s): 1 done, 1 carried over, 1 dropped.")
+        child.expect_exact("Reviewed 3 actions: 1 done, 1 carried over, 1 dropped.")
         child.expect_exact("Summary")
         child.expect(pexpect.EOF)
     finally:

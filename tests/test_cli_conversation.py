@@ -262,24 +262,24 @@ def test_an_unknown_question_id_in_the_answers_file(tmp_path: Path, home: Path) 
         (
             "followup",
             "2026-02-30",
-            "answer to 'followup': '2026-02-30' is not a date (question 'followup')",
+            "answer to 'followup': '2026-02-30' is not a date",
         ),
         (
             "career_direction",
             "Grow deeper",
-            "answer to 'career_direction': 'Grow deeper' is not a choice for 'career_direction'",
+            "answer to 'career_direction': 'Grow deeper' is not a choice",
         ),
         (
             "opportunity_types",
             ["Mentoring", "Yoga"],
-            "answer to 'opportunity_types': 'Yoga' is not a choice for 'opportunity_types'",
+            "answer to 'opportunity_types': 'Yoga' is not a choice",
         ),
         (
             "actions",
             [{"what": "Talk", "due": "soon"}],
-            "answer to 'actions': 'actions' item 1: 'due': 'soon' is not a date",
+            "answer to 'actions': action 1: 'due': 'soon' is not a date",
         ),
-        ("first_step", ["a", "list"], "answer to 'first_step': 'first_step' expects text"),
+        ("first_step", ["a", "list"], "answer to 'first_step': expected text"),
     ],
 )
 def test_a_wrong_value_in_the_answers_file(
@@ -404,6 +404,7 @@ def test_resume_a_complete_conversation_shows_its_summary() -> None:
     session_id = sessions()[0].id
     result = run(["resume", session_id[:4]])
     assert result.exit_code == 0
+    assert f"Conversation {session_id} with Sam Rivera is already complete" in result.stdout
     assert "Plan with Sam Rivera" in result.stdout
 
 
@@ -544,3 +545,14 @@ def test_the_data_is_private(home: Path) -> None:
     run(["start", "-a", str(DATA / "answers-top.yaml")])
     assert oct(os.stat(home).st_mode & 0o777) == "0o700"
     assert oct(os.stat(home / "topcli.db").st_mode & 0o777) == "0o600"
+
+
+def test_plan_show_marks_open_actions_past_their_date_as_overdue(tmp_path: Path) -> None:
+    document = yaml.safe_load((DATA / "answers-top.yaml").read_text(encoding="utf-8"))
+    document["answers"]["actions"][0]["due"] = "2026-02-01"  # the tests' today is 2026-03-02
+    assert run(["start", "-a", str(answers_file(tmp_path, document))]).exit_code == 0
+    shown = run(["plan", "show"]).stdout
+    overdue_row = next(row for row in shown.splitlines() if "2026-02-01" in row)
+    assert "overdue" in overdue_row
+    later_row = next(row for row in shown.splitlines() if "2026-04-13" in row)  # +6 weeks
+    assert "open" in later_row and "overdue" not in later_row

@@ -80,7 +80,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     # Ctrl-C in the middle of the next answer: what is half typed is lost, nothing else
     term.expect("Which piece of work, if you took it on")
     term.keys("Run the off", Keys.CTRL_C)
-    term.expect("paused: conversation with Sam Lee paused (interrupted); 11 answer(s) are saved")
+    term.expect("stopped: conversation with Sam Lee paused; 11 answers saved")
     term.expect(f"continue where you left off with: topcli resume {session_id}")
     assert term.finish() == 130
 
@@ -192,7 +192,7 @@ def test_a_long_question_is_shown_whole_in_a_narrow_terminal(env: dict[str, str]
     term.keys("Shipping v2.", Keys.ESC_ENTER)
     term.expect("What kind of work")
     term.keys(Keys.CTRL_D)  # end of input pauses as Ctrl-C does
-    term.expect("paused (input ended); 1 answer(s) are saved")
+    term.expect("paused (input ended); 1 answer saved")
     assert term.finish() == 130
 
 

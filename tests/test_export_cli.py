@@ -217,14 +217,67 @@ def test_nothing_is_written_when_the_export_is_refused(session: Session, tmp_pat
 # --------------------------------------------------------------------------- which conversations
 
 
-def test_a_conversation_without_a_plan_is_refused_except_as_json(tmp_path: Path) -> None:
-    store = Store()
+def pause_conversation(name: str) -> str:
+    """A conversation with ``name`` paused after its first answer: no plan yet."""
     from topcli.catalog import resolve_framework
 
+    store = Store()
     framework = resolve_framework("top")
-    person = store.person_for_new_session("Ana Lima")
+    person = store.person_for_new_session(name)
     session_id = store.create_session(person["id"], framework)
     store.save_answer(session_id, framework.question("career_so_far"), "Shipping the app.")
+    return session_id
+
+
+def test_a_newer_paused_conversation_does_not_hide_the_latest_plan(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOPCLI_NOW", "2026-03-09T09:00:00+00:00")
+    paused = pause_conversation("Priya Raman")
+    assert Store().latest_session_row()["id"] == paused
+    for person in ([], ["--person", "Priya"]):
+        markdown = run_cli(["plan", "export", "--md", *person])
+        assert markdown.exit_code == 0, markdown.output
+        assert f"conversation {session.id}" in markdown.stdout
+        calendar = run_cli(["plan", "export", "--ics", *person])
+        assert f"UID:followup-{session.id}@topcli" in calendar.stdout
+        backup = run_cli(["plan", "export", "--json", *person])
+        assert json.loads(backup.stdout)["id"] == session.id
+        shown = run_cli(["plan", "show", "--json", *person])
+        assert json.loads(shown.stdout)["session"] == session.id
+        assert len(json.loads(shown.stdout)["actions"]) == 3
+    # by its id, the paused conversation is still refused with the command that finishes it
+    result = run_cli(["plan", "export", "--md", paused])
+    assert result.exit_code == 7
+    assert "has no plan yet" in result.stderr and f"topcli resume {paused}" in result.stderr
+
+
+def test_someone_else_s_newer_paused_conversation_does_not_hide_the_latest_plan(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOPCLI_NOW", "2026-03-09T09:00:00+00:00")
+    paused = pause_conversation("Ana Lima")
+    result = run_cli(["plan", "show"])
+    assert result.exit_code == 0, result.output
+    assert "Priya Raman" in result.stdout and session.id in result.stdout
+    # Ana has no plan at all: her latest conversation is named, with how to finish it
+    result = run_cli(["plan", "export", "--md", "--person", "Ana"])
+    assert result.exit_code == 7
+    assert f"conversation {paused} with Ana Lima has no plan yet" in result.stderr
+    assert f"topcli resume {paused}" in result.stderr
+    result = run_cli(["plan", "show", "--person", "Ana"])
+    assert result.exit_code == 0, result.output
+    assert "No actions in this plan yet." in result.stdout
+    assert f"topcli resume {paused}" in result.stdout
+
+
+def test_a_conversation_without_a_plan_is_refused_except_as_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pause_conversation("Sam Lee")
+    monkeypatch.setenv("TOPCLI_NOW", "2026-03-09T09:00:00+00:00")
+    session_id = pause_conversation("Ana Lima")
+    # none has a plan: the error names the latest conversation
     for flag in ("--md", "--ics"):
         result = run_cli(["plan", "export", flag, "-o", str(tmp_path / f"x{flag}")])
         assert result.exit_code == 7

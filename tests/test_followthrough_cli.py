@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from helpers import Keys, run_cli
 from topcli.cli import app
-from topcli.followthrough import OVERDUE_EXIT_CODE
+from topcli.followthrough import OVERDUE_EXIT_CODE, plural
 
 DATA = Path(__file__).parent / "data" / "followthrough"
 
@@ -171,6 +171,22 @@ def test_people_list_names_an_unfinished_conversation(
     assert "in progress" in cli("people", "list").stdout
 
 
+def row_cells(table: str, text: str) -> list[str]:
+    """The cells of the first line of a rich table that contains ``text``."""
+    found = next(row for row in table.splitlines() if text in row)
+    return [cell.strip() for cell in found.strip("│┃").split("│" if "│" in found else "┃")]
+
+
+def test_people_list_shows_the_person_id_in_a_column_headed_id(
+    two_people: dict[str, str],
+) -> None:
+    table = cli("people", "list").stdout
+    assert row_cells(table, "person")[:3] == ["person", "id", "last conversation"]
+    assert row_cells(table, "Sam Lee")[:2] == ["Sam Lee", "sam-lee"]
+    assert row_cells(table, "Alex Kim")[:2] == ["Alex Kim", "alex-kim"]
+    assert "1 conversation" in table and "1 conversations" not in table
+
+
 def test_people_list_empty() -> None:
     assert as_json("people", "list") == []
     assert "No conversations yet" in cli("people", "list").stdout
@@ -201,6 +217,57 @@ def test_actions_list_filters(two_people: dict[str, str]) -> None:
     assert alex[0]["days"] == 7
 
 
+def test_actions_list_at_80_columns_gives_what_the_room(
+    monkeypatch: pytest.MonkeyPatch, two_people: dict[str, str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    table = cli("actions", "list").stdout
+    assert max(len(line) for line in table.splitlines()) <= 80
+    header = next(line for line in table.splitlines() if "what" in line)
+    widths = {cell.strip(): len(cell) for cell in header.strip("┃").split("┃")}
+    assert list(widths) == ["id", "person", "what", "due", "when"]
+    # the conversation column made way: "what" is the widest, and wraps rather than crops
+    assert widths["what"] >= 24
+    assert widths["what"] == max(widths.values())
+    assert "…" not in table
+    body = [line for line in table.splitlines() if line.startswith("│")]
+    what_column = " ".join(line.strip("│").split("│")[2].strip() for line in body)
+    for what, action_id in two_people.items():
+        assert what in what_column
+        assert row_cells(table, action_id)[0] == action_id
+    assert "41 days overdue" in table
+
+    monkeypatch.setenv("COLUMNS", "120")
+    wide = cli("actions", "list").stdout
+    assert row_cells(wide, "id")[-1] == "conversation"
+
+
+def test_actions_list_all_shows_a_closed_actions_status_in_place_of_when(
+    two_people: dict[str, str],
+) -> None:
+    review = two_people["Run the weekly incident review"]
+    assert cli("actions", "done", review).exit_code == 0
+    table = cli("actions", "list", "--all").stdout
+    assert "✓ done" in row_cells(table, review)
+    assert review not in cli("actions", "list").stdout
+
+
+@pytest.mark.parametrize(
+    ("n", "noun", "many", "words"),
+    [
+        (0, "action", None, "0 actions"),
+        (1, "action", None, "1 action"),
+        (2, "action", None, "2 actions"),
+        (1, "open action", None, "1 open action"),
+        (3, "open action", None, "3 open actions"),
+        (1, "day", None, "1 day"),
+        (2, "person", "people", "2 people"),
+    ],
+)
+def test_plural(n: int, noun: str, many: str | None, words: str) -> None:
+    assert plural(n, noun, many) == words
+
+
 def test_done_drop_and_note_keep_dated_notes(
     monkeypatch: pytest.MonkeyPatch, two_people: dict[str, str]
 ) -> None:
@@ -209,7 +276,9 @@ def test_done_drop_and_note_keep_dated_notes(
     assert result.exit_code == 0
     assert "is now done" in result.stdout
     monkeypatch.setenv("TOPCLI_NOW", "2026-03-05T09:00:00+00:00")
-    assert cli("actions", "note", review, "They want to keep going").exit_code == 0
+    noted = cli("actions", "note", review, "They want to keep going")
+    assert noted.exit_code == 0
+    assert "2 notes." in noted.stdout
     coffee = two_people["Coffee with Priya"]
     assert cli("actions", "drop", coffee, "-n", "Priya left").exit_code == 0
 

@@ -146,7 +146,15 @@ def test_history_after_three_conversations(story: dict[str, str]) -> None:
         "action",
         "action",
     ]
-    assert data["actions"] == {"set": 4, "open": 1, "done": 2, "dropped": 1, "carried": 2}
+    # the migration plan, carried over twice, is one action: open in June's plan
+    assert data["actions"] == {
+        "set": 4,
+        "open": 1,
+        "done": 2,
+        "dropped": 1,
+        "carried": 0,
+        "carried_over": 1,
+    }
 
     think = {q["question"]: q for q in data["think"]}
     values = [(a["date"], a["value"], a["changed"]) for a in think["core_values"]["answers"]]
@@ -164,7 +172,10 @@ def test_history_table_shows_how_the_plan_moved(story: dict[str, str]) -> None:
     result = cli("history", "sam-lee")
     assert result.exit_code == 0
     out = " ".join(result.stdout.split())
-    assert "3 conversation(s); 4 action(s) set: 2 done, 1 dropped, 2 carried over, 1 open" in out
+    assert (
+        "3 conversations; 4 actions set: 2 done, 1 dropped, 1 open; "
+        "1 of them was carried over and counts once, by its latest status." in out
+    )
     assert "✓ done" in out
     assert "✗ dropped" in out
     assert "→ carried over" in out
@@ -172,6 +183,134 @@ def test_history_table_shows_how_the_plan_moved(story: dict[str, str]) -> None:
     assert "Think, over time" in out
     assert "2026-03-02 Learning, autonomy and mentoring others." in out
     assert "(the same on 2026-06-02)" in out
+
+
+def test_history_think_leaves_out_a_checkin_that_revisited_only_opportunities(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Regression: Opportunities answers showed up under "Think, over time"."""
+    monkeypatch.setenv("TOPCLI_NOW", JAN)
+    assert (
+        run_cli(["start", "--answers", str(DATA / "sam-first.yaml"), "--no-input"]).exit_code == 0
+    )
+    first = {q["question"] for q in json.loads(cli("history", "Sam", "--json").stdout)["think"]}
+    monkeypatch.setenv("TOPCLI_NOW", MAR)
+    ids = {a["what"]: a["id"] for a in actions()}
+    statuses = {f"a_{action_id}_status": "Done" for action_id in ids.values()}
+    progress = {f"a_{action_id}_progress": "Done." for action_id in ids.values()}
+    checkin(
+        tmp_path,
+        "march",
+        {
+            **statuses,
+            **progress,
+            "revisit_think": False,
+            "revisit_opportunities": True,
+            "opportunities_stretch_ideas": "Lead the Q3 migration.",
+            "followup": "2026-06-01",
+        },
+    )
+
+    data = json.loads(cli("history", "Sam", "--json").stdout)
+    think = {q["question"]: q for q in data["think"]}
+    assert set(think) == first
+    assert {"core_values", "strengths", "career_direction"} <= set(think)
+    assert not {"opportunity_types", "stretch_ideas", "mentor_profile"} & set(think)
+    # the check-in answered no Think question, so each has only January's answer
+    assert {a["date"] for q in data["think"] for a in q["answers"]} == {"2026-01-05"}
+
+    table = " ".join(cli("history", "Sam").stdout.split())
+    think_part = table.split("Think, over time", 1)[1]
+    assert "What matters most to you in your work" in think_part
+    assert "Lead the Q3 migration." not in think_part
+    assert "Which kinds of opportunities interest you most?" not in think_part
+
+
+def test_history_think_takes_only_think_from_a_checkin_that_revisited_both(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TOPCLI_NOW", JAN)
+    assert (
+        run_cli(["start", "--answers", str(DATA / "sam-first.yaml"), "--no-input"]).exit_code == 0
+    )
+    monkeypatch.setenv("TOPCLI_NOW", MAR)
+    ids = {a["what"]: a["id"] for a in actions()}
+    checkin(
+        tmp_path,
+        "march",
+        {
+            **{f"a_{action_id}_status": "Drop" for action_id in ids.values()},
+            **{f"a_{action_id}_progress": "None." for action_id in ids.values()},
+            "revisit_think": True,
+            "think_core_values": "Mentoring others.",
+            "revisit_opportunities": True,
+            "opportunities_stretch_ideas": "Lead the Q3 migration.",
+            "followup": "2026-06-01",
+        },
+    )
+    think = {q["question"]: q for q in json.loads(cli("history", "Sam", "--json").stdout)["think"]}
+    assert "stretch_ideas" not in think
+    assert [(a["date"], a["value"]) for a in think["core_values"]["answers"]] == [
+        ("2026-01-05", "Learning and autonomy."),
+        ("2026-03-02", "Mentoring others."),
+    ]
+
+
+def counts_add_up(counts: dict[str, int]) -> bool:
+    parts = counts["open"] + counts["done"] + counts["dropped"] + counts["carried"]
+    return parts == counts["set"] and counts["carried_over"] <= counts["set"]
+
+
+def test_history_counts_add_up_to_the_actions_set(story: dict[str, str]) -> None:
+    counts = json.loads(cli("history", "Sam", "--json").stdout)["actions"]
+    assert counts_add_up(counts)
+    # however many times an action moves on, it is one action until it is closed
+    still_open = next(a["id"] for a in actions() if a["status"] == "open")
+    assert cli("actions", "done", still_open).exit_code == 0
+    after = json.loads(cli("history", "Sam", "--json").stdout)["actions"]
+    assert counts_add_up(after)
+    assert (after["set"], after["open"], after["done"]) == (4, 0, 3)
+    assert "4 actions set: 3 done, 1 dropped, 0 open;" in " ".join(
+        cli("history", "Sam").stdout.split()
+    )
+
+
+def test_history_counts_an_action_whose_checkin_was_deleted_as_carried(
+    story: dict[str, str],
+) -> None:
+    timeline = json.loads(cli("history", "Sam", "--json").stdout)["timeline"]
+    june = [e for e in timeline if e["type"] == "conversation"][-1]
+    assert cli("sessions", "delete", june["session"], "--yes").exit_code == 0
+
+    counts = json.loads(cli("history", "Sam", "--json").stdout)["actions"]
+    # June's copy of the migration plan went with June's check-in; the March copy it came
+    # from is still "carried", and that is where the work stands
+    assert counts == {
+        "set": 4,
+        "open": 0,
+        "done": 2,
+        "dropped": 1,
+        "carried": 1,
+        "carried_over": 1,
+    }
+    assert counts_add_up(counts)
+    out = " ".join(cli("history", "Sam").stdout.split())
+    assert (
+        "4 actions set: 2 done, 1 dropped, 0 open, 1 carried over to a check-in since deleted;"
+        in out
+    )
+
+
+def test_history_of_one_conversation_with_one_action_speaks_in_the_singular(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TOPCLI_NOW", JAN)
+    assert (
+        run_cli(["start", "--answers", str(DATA / "alex-first.yaml"), "--no-input"]).exit_code == 0
+    )
+    out = " ".join(cli("history", "Alex").stdout.split())
+    assert "1 conversation; 1 action set: 0 done, 0 dropped, 1 open." in out
+    assert "(s)" not in out
 
 
 # --------------------------------------------------------------------------- JSON shapes

@@ -47,7 +47,10 @@ def test_unknown_key_is_named_with_the_closest_valid_key() -> None:
     error = problem("unknown-key.yaml")
     assert error.location == f"{INVALID / 'unknown-key.yaml'}:10:9"  # "hlep: Think big."
     assert error.reason == "unknown key 'hlep' in question 'goal'; did you mean 'help'?"
-    assert error.hint == "valid keys: id, prompt, help, type, choices, default, required, when"
+    assert (
+        error.hint
+        == "valid keys: id, prompt, help, type, choices, default, required, when, min, max"
+    )
 
 
 def test_unknown_key_at_the_framework_and_stage_levels(tmp_path: Path) -> None:
@@ -200,7 +203,7 @@ def test_bad_default() -> None:
     error = problem("bad-default.yaml")
     assert error.location == f"{INVALID / 'bad-default.yaml'}:12:9"  # "default: Fortnightly"
     assert error.reason == (
-        "default of question 'rhythm' is not valid: 'Fortnightly' is not a choice for 'rhythm'"
+        "default of question 'rhythm' is not valid: 'Fortnightly' is not a choice"
     )
     assert error.hint == "choose one of: Weekly, Monthly"
 
@@ -228,7 +231,7 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
         "'-' and '_', starting with a letter)",
         f"  {path}:5:5: stage 'one' is missing 'title' (add 'title:')",
         f"  {path}:10:9: default of question 'start' is not valid: 'next week' is not a date "
-        "(question 'start') (use the form YYYY-MM-DD or 'today', '+2 weeks', '+3 months')",
+        "(use the form YYYY-MM-DD or 'today', '+2 weeks', '+3 months')",
         f"  {path}:14:9: 'required' in question 'level' must be true or false",
     ]
     assert error.hint == "fix them and check again with 'topcli frameworks validate FILE'"
@@ -407,3 +410,54 @@ def test_frameworks_show_an_unknown_id_suggests_one() -> None:
     assert result.exit_code == 3
     assert "error: unknown framework 'gorw'; did you mean 'grow'?" in result.stderr
     assert "available: grow, top" in result.stderr
+
+
+def test_min_and_max_are_numbers_for_number_questions_only(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+id: scale
+name: Scale
+version: "1"
+stages:
+  - id: one
+    title: One
+    questions:
+      - id: score
+        prompt: Score?
+        type: number
+        min: 10
+        max: 1
+      - id: note
+        prompt: Note?
+        max: 3
+""",
+    )
+    with pytest.raises(FrameworkError) as caught:
+        load_framework(path)
+    assert f"{path}:11:9: question 'score' has min 10 above max 1" in caught.value.message
+    assert f"{path}:15:9: question 'note' has 'max' but its type is 'text'" in caught.value.message
+
+
+def test_an_impossible_unquoted_date_is_a_message_with_its_place(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+id: dates
+name: Dates
+version: "1"
+stages:
+  - id: one
+    title: One
+    questions:
+      - id: start
+        prompt: Start?
+        type: date
+        default: 2026-02-31
+""",
+    )
+    with pytest.raises(FrameworkError) as caught:
+        load_framework(path)
+    assert caught.value.message == (
+        f"{path}:11:9: default of question 'start' is not valid: '2026-02-31' is not a date"
+    )

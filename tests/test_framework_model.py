@@ -53,20 +53,20 @@ def test_text_is_stripped_and_must_be_one_line() -> None:
     assert parse(q(), "  Product designer \n") == "Product designer"
     assert parse(q(), 42) == "42"
     assert "one line" in refused(q(), "first\nsecond").message
-    assert "expects text, got list" in refused(q(), ["a"]).message
+    assert "expected text, got a list" in refused(q(), ["a"]).message
 
 
 def test_long_text_keeps_its_lines() -> None:
     long = q("long_text")
     assert parse(long, "First line.\nSecond line.\n") == "First line.\nSecond line."
     assert parse(long, "\n  indented\n") == "  indented"
-    assert "expects text" in refused(long, {"a": 1}).message
+    assert "expected text" in refused(long, {"a": 1}).message
 
 
 def test_required_question_refuses_an_empty_answer_and_optional_one_stores_none() -> None:
     for type_ in ("text", "long_text", "select", "date", "number", "followup"):
         choices = ("A", "B") if type_ == "select" else ()
-        assert "'answer' needs an answer" in refused(q(type_, choices=choices), "  ").message
+        assert "an answer is needed" in refused(q(type_, choices=choices), "  ").message
         optional = q(type_, choices=choices, required=False)
         assert parse(optional, "") is None
         assert parse(optional, None) is None
@@ -76,7 +76,7 @@ def test_select_accepts_a_choice_and_suggests_the_closest_one() -> None:
     select = q("select", choices=("Weekly", "Monthly"))
     assert parse(select, "Monthly") == "Monthly"
     error = refused(select, "Montly")
-    assert error.message == "'Montly' is not a choice for 'answer'; did you mean 'Monthly'?"
+    assert error.message == "'Montly' is not a choice; did you mean 'Monthly'?"
     assert error.hint == "choose one of: Weekly, Monthly"
     assert "did you mean" not in refused(select, "Yearly").message
 
@@ -105,7 +105,7 @@ def test_confirm_accepts_yes_and_no_spelled_several_ways(raw: Any, expected: boo
 
 
 def test_confirm_refuses_anything_else() -> None:
-    assert refused(q("confirm"), "maybe").message == "'maybe' is not yes or no (question 'answer')"
+    assert refused(q("confirm"), "maybe").message == "'maybe' is not yes or no"
     assert "not yes or no" in refused(q("confirm"), "").message
     assert parse(q("confirm", required=False), "") is None
 
@@ -131,7 +131,7 @@ def test_dates_are_iso_or_relative_to_today(raw: Any, expected: str) -> None:
 @pytest.mark.parametrize("raw", ["2026-02-30", "15/04/2026", "next friday", "+3 years", "-1 day"])
 def test_a_bad_date_says_which_forms_work(raw: str) -> None:
     error = refused(q("date"), raw)
-    assert error.message == f"{raw!r} is not a date (question 'answer')"
+    assert error.message == f"{raw!r} is not a date"
     assert error.hint == "use the form YYYY-MM-DD or 'today', '+2 weeks', '+3 months'"
 
 
@@ -172,14 +172,14 @@ def test_actions_are_checked_one_by_one_and_completed() -> None:
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ({"due": "2026-04-01"}, "'answer' item 1: 'what' is required"),
-        ({"what": "Talk"}, "'answer' item 1: 'due' is required"),
-        ({"what": "Talk", "due": "soon"}, "'answer' item 1: 'due': 'soon' is not a date"),
+        ({"due": "2026-04-01"}, "action 1: 'what' is required"),
+        ({"what": "Talk"}, "action 1: 'due' is required"),
+        ({"what": "Talk", "due": "soon"}, "action 1: 'due': 'soon' is not a date"),
         (
             {"what": "Talk", "due": "2026-04-01", "sucess": "x"},
-            "'answer' item 1: unknown key 'sucess'; did you mean 'success'?",
+            "action 1: unknown key 'sucess'; did you mean 'success'?",
         ),
-        ("Give a talk", "'answer' item 1: an action is a mapping with what, due, success, support"),
+        ("Give a talk", "action 1: an action is a mapping with what, due, success, support"),
     ],
 )
 def test_a_bad_action_names_its_position_and_problem(item: Any, message: str) -> None:
@@ -187,8 +187,8 @@ def test_a_bad_action_names_its_position_and_problem(item: Any, message: str) ->
 
 
 def test_actions_need_a_list_and_at_least_one_when_required() -> None:
-    assert "expects a list of actions" in refused(q("actions"), {"what": "x"}).message
-    assert "needs at least one action" in refused(q("actions"), []).message
+    assert "expected a list of actions" in refused(q("actions"), {"what": "x"}).message
+    assert "add at least one action" in refused(q("actions"), []).message
     assert parse(q("actions", required=False), None) == []
 
 
@@ -258,15 +258,15 @@ def test_a_followup_without_a_default_is_three_months_ahead() -> None:
 @pytest.mark.parametrize(
     ("today", "expected"),
     [
-        (date(2025, 11, 30), "2026-02-28"),  # February is shorter
-        (date(2023, 11, 30), "2024-02-29"),  # a leap year
+        (date(2025, 11, 30), "2026-03-02"),  # Feb is shorter: Sat 28 Feb, then Monday
+        (date(2023, 11, 30), "2024-02-29"),  # a leap year (a Thursday)
         (date(2026, 8, 31), "2026-11-30"),  # November has 30 days
-        (date(2026, 10, 31), "2027-01-31"),  # into the next year
+        (date(2026, 10, 31), "2027-02-01"),  # into the next year: Sun 31 Jan, then Monday
         (date(2026, 12, 31), "2027-03-31"),
         (date(2026, 3, 31), "2026-06-30"),
     ],
 )
-def test_the_followup_default_on_a_month_end_is_the_last_day_of_the_shorter_month(
+def test_the_followup_default_on_a_month_end_is_the_last_day_of_the_shorter_month_or_after(
     today: date, expected: str
 ) -> None:
     assert q("followup").default_value(today) == expected
@@ -403,3 +403,45 @@ def test_a_framework_is_compared_by_content_not_origin() -> None:
     assert Framework("f", "F", "1", (stage,), origin="a.yaml") == Framework(
         "f", "F", "1", (stage,), origin="b.yaml"
     )
+
+
+# --------------------------------------------------------------------------- number bounds
+
+
+def test_number_bounds_accept_the_ends_and_refuse_outside() -> None:
+    scale = q("number", min=0, max=10)
+    assert parse(scale, "0") == 0 and parse(scale, 10) == 10 and parse(scale, "7.5") == 7.5
+    too_high = refused(scale, "12")
+    assert too_high.message == "12 is more than 10"
+    assert too_high.hint == "give a number from 0 up to 10"
+    assert refused(scale, -4).message == "-4 is less than 0"
+    assert refused(q("number", min=1), 0).hint == "give a number from 1"
+
+
+def test_messages_speak_to_the_person_not_of_question_ids() -> None:
+    # the terminal shows these under the prompt; answers files add "answer to 'id'" themselves
+    for question, raw in [
+        (q("number"), "seven"),
+        (q("select", choices=("A", "B")), "C"),
+        (q("multiselect", choices=("A",)), []),
+        (q("date"), "soon"),
+        (q("text"), ""),
+    ]:
+        assert "answer'" not in refused(question, raw).message
+
+
+# --------------------------------------------------------------------------- follow-up default
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 27), date(2027, 3, 1)),  # Sat 27 Feb -> Monday
+        (date(2026, 11, 28), date(2027, 3, 1)),  # Sun 28 Feb -> Monday
+        (date(2026, 3, 2), date(2026, 6, 2)),  # a Tuesday stays
+    ],
+)
+def test_followup_default_is_three_months_on_and_never_a_weekend(
+    today: date, expected: date
+) -> None:
+    assert q("followup").default_value(today) == expected.isoformat()

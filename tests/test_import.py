@@ -166,6 +166,62 @@ def test_existing_conversation_is_refused_unless_replace(
     assert stored_sessions() == 1
 
 
+def test_the_hint_for_one_stored_conversation_is_a_command_that_works(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    data = fixture_data(monkeypatch)
+    import_data(data)
+    path = write(tmp_path, data)
+    result = run_cli(["sessions", "import", str(path)])
+    assert result.exit_code == 8
+    hint = result.stderr.split("hint:", 1)[1]
+    assert "--replace" in hint
+    command = hint.split("topcli ", 1)[1].split()
+    assert command == ["sessions", "delete", data["id"]]
+    assert run_cli([*command, "--yes"]).exit_code == 0
+    result = run_cli(["sessions", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert stored_sessions() == 1
+
+
+def bundle_of(data: dict[str, Any], count: int) -> dict[str, Any]:
+    """``count`` copies of one conversation with their own conversation and action ids."""
+    sessions = []
+    for n in range(count):
+        session = json.loads(json.dumps(data))
+        session["id"] = f"{n:04d}beef"
+        for m, action in enumerate(session["answers"]["actions"]):
+            action["id"] = f"b{n:02d}{m:03d}"
+        sessions.append(session)
+    return {"schema_version": 1, "sessions": sessions}
+
+
+def test_importing_a_bundle_twice_counts_the_stored_ones_and_suggests_replace(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: Path
+) -> None:
+    bundle = bundle_of(fixture_data(monkeypatch), 7)
+    path = write(tmp_path, bundle, "all.json")
+    assert run_cli(["sessions", "import", str(path)]).exit_code == 0
+    before = dump(home)
+
+    result = run_cli(["sessions", "import", str(path)])
+    assert result.exit_code == 8
+    message, hint = result.stderr.split("hint:", 1)
+    assert "7 of its conversations are already stored here" in message
+    assert "0000beef (with Priya Raman)" in message and "0004beef" in message
+    assert "0005beef" not in message and "and 2 more" in message
+    assert "nothing was imported" in message
+    # `sessions delete` takes one id: the hint must not offer it for several
+    assert "delete" not in hint
+    assert "--replace" in hint and "all 7" in hint
+    assert dump(home) == before
+
+    result = run_cli(["sessions", "import", str(path), "--replace"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Replaced conversation") == 7
+    assert stored_sessions() == 7
+
+
 def test_replace_keeps_later_conversations_pointing_at_the_replaced_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

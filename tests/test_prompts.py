@@ -232,9 +232,7 @@ def test_ctrl_c_midway_pauses_and_resume_continues_at_the_first_unanswered() -> 
     paused = start(*FIRST_STAGE, Keys.CTRL_C)
     assert paused.exit_code == 130
     session_id = session_id_in(paused.stdout)
-    assert "paused: conversation with Kim paused (interrupted); 4 answer(s) are saved" in (
-        paused.stderr
-    )
+    assert "stopped: conversation with Kim paused; 4 answers saved" in (paused.stderr)
     assert f"hint: continue where you left off with: topcli resume {session_id}" in paused.stderr
     assert "Traceback" not in paused.output
     assert only_session().status == "in_progress"
@@ -263,7 +261,7 @@ def test_resume_without_an_id_takes_the_latest_unfinished() -> None:
 def test_end_of_input_pauses_like_ctrl_c() -> None:
     result = start(line("Engineer"))  # and then the keys run out
     assert result.exit_code == 130
-    assert "paused (input ended); 1 answer(s) are saved" in result.stderr
+    assert "paused (input ended); 1 answer saved" in result.stderr
     assert "topcli resume" in result.stderr
 
 
@@ -288,7 +286,7 @@ def test_ctrl_c_while_typing_actions_keeps_the_actions_already_entered() -> None
 def test_ctrl_c_at_the_person_prompt_creates_nothing() -> None:
     result = start(Keys.CTRL_C, person=None)
     assert result.exit_code == 130
-    assert "paused: nothing was saved yet (no conversation started)" in result.stderr
+    assert "stopped: nothing was saved yet (no conversation started)" in result.stderr
     assert Store().session_rows() == []
 
 
@@ -457,8 +455,7 @@ def test_a_wrong_value_in_a_file_goes_through_the_same_validation(
     with pytest.raises(AnswerError) as caught:
         prepare_answers(every_type, load_answers_file(path)["answers"], TODAY, str(path))
     assert caught.value.message == (
-        f"{path}:2:3: answer to 'direction': 'Moving' is not a choice for 'direction'; "
-        "did you mean 'Move'?"
+        f"{path}:2:3: answer to 'direction': 'Moving' is not a choice; did you mean 'Move'?"
     )
     assert caught.value.hint == "choose one of: Stay, Grow, Move"
 
@@ -467,3 +464,18 @@ def _condition(question: str, value: Any) -> Any:
     from topcli.framework import Condition
 
     return Condition(question, (value,))
+
+
+def test_terminal_prompter_accepts_a_past_due_date_with_a_note() -> None:
+    question = Question(id="acts", prompt="Actions?", type="actions", required=False)
+    screen = io.StringIO()
+    keys = [line("Old promise"), line("2026-02-01"), line(""), line(""), line("")]
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text("".join(keys))
+        pipe.close()
+        prompter = TerminalPrompter(TODAY, console=Console(file=screen, width=200))
+        answer = prompter.ask(question, None)
+    assert [(a["what"], a["due"]) for a in answer] == [("Old promise", "2026-02-01")]
+    assert "2026-02-01 is in the past; the action is kept and will show as overdue" in (
+        screen.getvalue()
+    )

@@ -7,7 +7,8 @@ continues it and every exporter reads it like any other conversation. Its stages
 
 * **Review**: for each open action of the person (from any earlier conversation, carried-over
   ones included) its progress, what happens to it (Done / Carry over / Drop), and, for actions
-  that continue or stop, the barriers, the support needed and a new due date.
+  that continue or stop, the barriers (worded for an action not due yet as "anything in the way
+  so far"), the support needed and a new due date.
 * **Revisit**: optionally, the questions of the base framework's first two stages again (Think
   and Opportunities in TOP), each starting from the person's latest answer.
 * **Plan**: new actions and the next follow-up date.
@@ -29,6 +30,7 @@ from typing import Any
 
 from topcli.clock import add_months
 from topcli.errors import AnswerError, MissingAnswersError, NotFoundError, UsageError
+from topcli.followthrough import plural
 from topcli.framework import Condition, Framework, Question, Stage
 from topcli.session import Session
 from topcli.store import Store
@@ -75,7 +77,8 @@ def revisited_answers(session: Session) -> dict[str, dict[str, tuple[str, Any]]]
 
     Read from the check-in's own stored framework (a ``revisit_<stage>`` confirm followed by the
     copies ``<stage>_<question>``), so it works for any base framework. Stages that were not
-    revisited are left out; the first entry is the base framework's first stage (Think in TOP).
+    revisited are left out, so look a stage up by its id: the first entry is whichever stage
+    was revisited first, not necessarily the base framework's first stage (Think in TOP).
     """
     found: dict[str, dict[str, tuple[str, Any]]] = {}
     if session.kind != "checkin":
@@ -230,7 +233,7 @@ def _review_stage(basis: CheckinBasis, today: date, last: str) -> Stage:
             ),
             Question(
                 id=action_question(aid, "barriers"),
-                prompt=f'What got in the way of "{what}"?',
+                prompt=_barriers_prompt(what, date.fromisoformat(due), today),
                 type="long_text",
                 required=False,
                 when=Condition(status_id, (CARRY, DROP)),
@@ -253,7 +256,7 @@ def _review_stage(basis: CheckinBasis, today: date, last: str) -> Stage:
         ]
     n = len(basis.open_actions)
     purpose = (
-        f"Go through the plan from {last}: {n} open action{'s' if n != 1 else ''}. For each, "
+        f"Go through the plan from {last}: {plural(n, 'open action')}. For each, "
         "what moved, what got in the way, and what support would help."
         if n
         else f"There are no open actions from the plan of {last}; talk about how things have gone."
@@ -269,6 +272,13 @@ def _review_stage(basis: CheckinBasis, today: date, last: str) -> Stage:
         ),
         questions=tuple(questions),
     )
+
+
+def _barriers_prompt(what: str, due: date, today: date) -> str:
+    """Asked when an action is carried over or dropped; one not due yet has not failed."""
+    if due <= today:
+        return f'What got in the way of "{what}"?'
+    return f'Anything in the way of "{what}" so far?'
 
 
 def _carried_due(due: date, today: date) -> date:
@@ -436,11 +446,11 @@ def start_checkin(
         basis.person_id, framework, kind="checkin", previous_id=basis.previous.id
     )
     if terminal is not None:
-        n = len(basis.open_actions)
+        n = plural(len(basis.open_actions), "open action")
         terminal.console.print(
             f"Check-in [bold]{session_id}[/bold] with {_escape(basis.person_name)}, following "
-            f"the conversation of {basis.previous.started_at[:10]}: {n} open action"
-            f"{'s' if n != 1 else ''} to review. Every answer is saved as you go; Ctrl-C pauses."
+            f"the conversation of {basis.previous.started_at[:10]}: {n} to review. Every answer "
+            "is saved as you go; Ctrl-C pauses."
         )
     return SessionRunner(store, ScriptedPrompter(parsed, terminal), today).run(session_id)
 

@@ -41,6 +41,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day))
 
 
+def weekday_on_or_after(day: date) -> date:
+    """``day``, or the Monday after it when it falls on a Saturday or Sunday."""
+    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 def timestamp() -> str:
     """An ISO 8601 timestamp with offset, to the second, for stored records."""
     return now().isoformat(timespec="seconds")

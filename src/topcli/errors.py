@@ -100,7 +100,7 @@ class Interrupted(TopcliError):
     """The user pressed Ctrl-C or input ended; what was answered is already saved."""
 
     exit_code = 130
-    label = "paused"
+    label = "stopped"
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

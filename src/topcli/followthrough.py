@@ -82,6 +82,11 @@ def due_state(day: date, today: date) -> str:
     return "today" if days == 0 else "upcoming"
 
 
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """``1 action``, ``2 actions`` (``many`` for a plural that is not ``noun + "s"``)."""
+    return f"{n} {noun if n == 1 else many or noun + 's'}"
+
+
 def describe_days(days: int) -> str:
     """How a person says it: "today", "tomorrow", "in 5 days", "1 day overdue"."""
     if days == 0:
@@ -90,7 +95,7 @@ def describe_days(days: int) -> str:
         return "tomorrow"
     if days > 1:
         return f"in {days} days"
-    return f"{-days} day{'s' if days < -1 else ''} overdue"
+    return f"{plural(-days, 'day')} overdue"
 
 
 def session_date(session: Session) -> date:
@@ -431,7 +436,6 @@ def history(person: PersonRecord, today: date) -> dict[str, Any]:
     from topcli.checkin import revisited_answers
 
     entries: list[tuple[datetime, int, dict[str, Any]]] = []
-    counts = {"set": 0, "open": 0, "done": 0, "dropped": 0, "carried": 0}
     for session in person.sessions:
         entries.append(
             (
@@ -464,8 +468,6 @@ def history(person: PersonRecord, today: date) -> dict[str, Any]:
             )
         )
         for action in session.actions:
-            counts["set"] += 0 if action["carried_from"] else 1
-            counts[action["status"]] = counts.get(action["status"], 0) + 1
             for note in action["notes"]:
                 if note["status"] is None:
                     continue
@@ -489,30 +491,56 @@ def history(person: PersonRecord, today: date) -> dict[str, Any]:
         "person": person.person_json(),
         "today": today.isoformat(),
         "timeline": [entry for _, _, entry in entries],
-        "actions": counts,
+        "actions": action_counts(person),
         "think": _think_over_time(person, revisited_answers),
     }
+
+
+def action_counts(person: PersonRecord) -> dict[str, int]:
+    """How the actions agreed with a person stand now, each piece of work counted once.
+
+    An action carried over and its copies in later plans are one piece of work: it counts in
+    ``set`` once, under the status of its latest copy, so ``set`` is always ``open + done +
+    dropped + carried``. ``carried`` is left only for work whose copy is gone (the check-in it
+    moved to was deleted); ``carried_over`` says how many were carried over at least once, and
+    they are already in the other counts.
+    """
+    actions = [action for session in person.sessions for action in session.actions]
+    ids = {action["id"] for action in actions}
+    copy_of = {a["carried_from"]: a for a in actions if a["carried_from"] in ids}
+    counts = {"set": 0, "open": 0, "done": 0, "dropped": 0, "carried": 0, "carried_over": 0}
+    for action in actions:
+        if action["carried_from"] in ids:
+            continue  # a copy: counted with the action it came from
+        latest = action
+        while latest["id"] in copy_of:
+            latest = copy_of[latest["id"]]
+        counts["set"] += 1
+        counts[latest["status"]] += 1
+        counts["carried_over"] += int(latest is not action or action["status"] == "carried")
+    return counts
 
 
 def _think_over_time(person: PersonRecord, revisited: Any) -> list[dict[str, Any]]:
     """Each Think (first-stage) question and every answer it got, marking the changes.
 
-    Conversations answer the first stage of their framework; check-ins answer it again only
-    when Think was revisited (see :func:`topcli.checkin.revisited_answers`).
+    Conversations answer the first stage of their framework; a check-in answers it again only
+    when that very stage was revisited (see :func:`topcli.checkin.revisited_answers`): its
+    other revisited stages (Opportunities in TOP) are not Think. A check-in revisits the stages
+    of the latest conversation before it, so that conversation names the stage.
     """
     questions: dict[str, dict[str, Any]] = {}
+    think: str | None = None
     for session in person.sessions:
         if session.kind == "checkin":
-            stages = revisited(session)
-            if not stages:
-                continue
-            answers = next(iter(stages.values()))
+            answers = revisited(session).get(think, {}) if think is not None else {}
             prompts = {qid: prompt for qid, (prompt, _) in answers.items()}
             values = {qid: value for qid, (_, value) in answers.items()}
         else:
             if not session.framework.stages:
                 continue
             stage = session.framework.stages[0]
+            think = stage.id
             prompts = {q.id: q.prompt for q in stage.questions}
             values = {
                 q.id: session.answers[q.id] for q in stage.questions if q.id in session.answers

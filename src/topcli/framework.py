@@ -40,7 +40,18 @@ DATE_TYPES = frozenset({"date", "followup"})
 
 FRAMEWORK_KEYS = ("id", "name", "version", "description", "stages")
 STAGE_KEYS = ("id", "title", "purpose", "tips", "questions")
-QUESTION_KEYS = ("id", "prompt", "help", "type", "choices", "default", "required", "when")
+QUESTION_KEYS = (
+    "id",
+    "prompt",
+    "help",
+    "type",
+    "choices",
+    "default",
+    "required",
+    "when",
+    "min",
+    "max",
+)
 WHEN_KEYS = ("question", "equals", "in")
 ACTION_KEYS = ("what", "due", "success", "support")
 
@@ -127,6 +138,9 @@ class Question:
     when: Condition | None = None
     #: Which plugin contributed the question; ``None`` when it comes from the framework file.
     source: str | None = None
+    #: Bounds of a ``number`` answer (both optional, inclusive).
+    min: int | float | None = None
+    max: int | float | None = None
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         """Whether this question is asked, given the answers so far."""
@@ -135,9 +149,10 @@ class Question:
     def default_value(self, today: date) -> Any:
         """The default in canonical form (relative dates resolved against ``today``)."""
         if self.type == "followup" and self.default is None:
-            from topcli.clock import add_months
+            from topcli.clock import add_months, weekday_on_or_after
 
-            return add_months(today, DEFAULT_FOLLOWUP_MONTHS).isoformat()
+            # a meeting: three months on, but never on a weekend
+            return weekday_on_or_after(add_months(today, DEFAULT_FOLLOWUP_MONTHS)).isoformat()
         if self.default is None:
             return None
         return self.parse(self.default, today=today)
@@ -151,7 +166,7 @@ class Question:
         """
         if _is_empty(raw) and self.type not in ("multiselect", "actions", "confirm"):
             if self.required:
-                raise AnswerError(f"'{self.id}' needs an answer", hint="this question is required")
+                raise AnswerError("an answer is needed", hint="this question is required")
             return None
         handler = getattr(self, f"_parse_{self.type}")
         return handler(raw, today)
@@ -159,25 +174,25 @@ class Question:
     # one small parser per type, found by name so adding a type is one method
     def _parse_text(self, raw: Any, today: date) -> str:
         if isinstance(raw, (list, dict)):
-            raise AnswerError(f"'{self.id}' expects text, got {type(raw).__name__}")
+            raise AnswerError(f"expected text, got a {type(raw).__name__}")
         text = str(raw)
         if "\n" in text.strip():
             raise AnswerError(
-                f"'{self.id}' expects one line of text",
+                "expected one line of text",
                 hint="use a long_text question for several lines",
             )
         return text.strip()
 
     def _parse_long_text(self, raw: Any, today: date) -> str:
         if isinstance(raw, (list, dict)):
-            raise AnswerError(f"'{self.id}' expects text, got {type(raw).__name__}")
+            raise AnswerError(f"expected text, got a {type(raw).__name__}")
         return str(raw).strip("\n").rstrip()
 
     def _parse_select(self, raw: Any, today: date) -> str:
         text = str(raw)
         if text not in self.choices:
             raise AnswerError(
-                f"{text!r} is not a choice for '{self.id}'{did_you_mean(text, self.choices)}",
+                f"{text!r} is not a choice{did_you_mean(text, self.choices)}",
                 hint="choose one of: " + ", ".join(self.choices),
             )
         return text
@@ -190,10 +205,10 @@ class Question:
         elif isinstance(raw, (list, tuple)):
             items = list(raw)
         else:
-            raise AnswerError(f"'{self.id}' expects a list of choices")
+            raise AnswerError("expected a list of choices")
         picked = [self._parse_select(item, today) for item in items]
         if self.required and not picked:
-            raise AnswerError(f"'{self.id}' needs at least one choice", hint="pick one or more")
+            raise AnswerError("pick at least one choice", hint="space picks, enter confirms")
         # keep the framework's order and drop repeats, so equal answers compare equal
         return [c for c in self.choices if c in picked]
 
@@ -207,50 +222,45 @@ class Question:
             return False
         if text == "" and not self.required:
             return None
-        raise AnswerError(f"{raw!r} is not yes or no (question '{self.id}')", hint="use yes or no")
+        raise AnswerError(f"{raw!r} is not yes or no", hint="use yes or no")
 
     def _parse_date(self, raw: Any, today: date) -> str:
-        try:
-            return parse_date(raw, today=today).isoformat()
-        except AnswerError as exc:
-            raise AnswerError(f"{exc.message} (question '{self.id}')", hint=exc.hint) from None
+        return parse_date(raw, today=today).isoformat()
 
     def _parse_followup(self, raw: Any, today: date) -> str:
         return self._parse_date(raw, today)
 
     def _parse_number(self, raw: Any, today: date) -> int | float:
         if isinstance(raw, bool):
-            raise AnswerError(f"'{self.id}' expects a number, got {raw!r}")
-        if isinstance(raw, int):
-            return raw
-        text = str(raw).strip()
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            number = float(raw) if isinstance(raw, float) else float(text)
-        except ValueError:
-            raise AnswerError(f"{text!r} is not a number (question '{self.id}')") from None
-        # YAML's .nan and .inf are floats too; none of them can be stored as JSON
-        if number != number or number in (float("inf"), float("-inf")):
-            raise AnswerError(f"{text!r} is not a finite number (question '{self.id}')")
+            raise AnswerError(f"expected a number, got {raw!r}")
+        number = _to_number(raw)
+        if self.min is not None and number < self.min:
+            raise AnswerError(f"{number} is less than {self.min}", hint=self._range_hint())
+        if self.max is not None and number > self.max:
+            raise AnswerError(f"{number} is more than {self.max}", hint=self._range_hint())
         return number
+
+    def _range_hint(self) -> str:
+        low = "" if self.min is None else f"from {self.min} "
+        high = "" if self.max is None else f"up to {self.max}"
+        return f"give a number {low}{high}".strip()
 
     def _parse_actions(self, raw: Any, today: date) -> list[dict[str, Any]]:
         if raw is None:
             raw = []
         if not isinstance(raw, (list, tuple)):
             raise AnswerError(
-                f"'{self.id}' expects a list of actions",
+                "expected a list of actions",
                 hint="each action is a mapping with what, due, success, support",
             )
         actions = [
-            parse_action(item, today=today, where=f"'{self.id}' item {n}")
+            parse_action(item, today=today, where=f"action {n}")
             for n, item in enumerate(raw, start=1)
         ]
         if self.required and not actions:
-            raise AnswerError(f"'{self.id}' needs at least one action", hint="add an action")
+            raise AnswerError(
+                "add at least one action", hint="an action is what, due, success, support"
+            )
         return actions
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,9 +276,31 @@ class Question:
         data["required"] = self.required
         if self.when is not None:
             data["when"] = self.when.to_dict()
+        for bound in ("min", "max"):
+            if getattr(self, bound) is not None:
+                data[bound] = getattr(self, bound)
         if self.source is not None:
             data["source"] = self.source
         return data
+
+
+def _to_number(raw: Any) -> int | float:
+    """An int or a finite float from a typed string or a YAML/JSON number."""
+    if isinstance(raw, int):
+        return raw
+    text = str(raw).strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(raw) if isinstance(raw, float) else float(text)
+    except ValueError:
+        raise AnswerError(f"{text!r} is not a number", hint="type digits, e.g. 7 or 7.5") from None
+    # YAML's .nan and .inf are floats too; none of them can be stored as JSON
+    if number != number or number in (float("inf"), float("-inf")):
+        raise AnswerError(f"{text!r} is not a finite number")
+    return number
 
 
 def parse_action(raw: Any, *, today: date, where: str = "action") -> dict[str, Any]:
@@ -501,6 +533,7 @@ def question_from_data(
         required = True
     help_text = data.get("help")
     when = _condition_from_data(data.get("when"), data, label, problems)
+    bounds = _bounds_from_data(data, qtype, label, problems)
     question = Question(
         id=qid,
         prompt=prompt,
@@ -511,6 +544,8 @@ def question_from_data(
         required=required,
         when=when,
         source=source,
+        min=bounds[0],
+        max=bounds[1],
     )
     if question.default is not None and qtype != "actions":
         from topcli.clock import today
@@ -527,6 +562,31 @@ def question_from_data(
     elif question.default is not None:
         problems.add(data, f"{label}: actions questions cannot have a default", key="default")
     return question
+
+
+def _bounds_from_data(
+    data: Mapping[str, Any], qtype: str, label: str, problems: Problems
+) -> tuple[int | float | None, int | float | None]:
+    """``min`` and ``max`` of a number question: numbers, and min not above max."""
+    bounds: list[int | float | None] = []
+    for key in ("min", "max"):
+        value = data.get(key)
+        if value is not None and qtype != "number":
+            problems.add(
+                data,
+                f"{label} has '{key}' but its type is '{qtype}'",
+                hint="min and max are for number questions",
+                key=key,
+            )
+            value = None
+        elif value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            problems.add(data, f"'{key}' of {label} must be a number", key=key)
+            value = None
+        bounds.append(value)
+    low, high = bounds
+    if low is not None and high is not None and low > high:
+        problems.add(data, f"{label} has min {low} above max {high}", key="min")
+    return low, high
 
 
 def _condition_from_data(

@@ -45,6 +45,12 @@ def _loader_class() -> type:
                 result.key_marks[key] = (start.line + 1, start.column + 1)
             return result
 
+    def construct_date_as_text(self: yaml.SafeLoader, node: Any) -> str:
+        # dates stay text, so Question.parse and parse_date judge them (and '2026-02-30'
+        # gets a message with its place instead of PyYAML's ValueError)
+        return str(self.construct_scalar(node))
+
+    LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_date_as_text)
     LocatingLoader.add_constructor(
         "tag:yaml.org,2002:map",
         LocatingLoader.construct_mapping,  # type: ignore[arg-type]

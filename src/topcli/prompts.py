@@ -291,6 +291,11 @@ class TerminalPrompter:
                 keep(actions)
             # a relative date ("+6 weeks") is shown as the date it became
             self.console.print(f"[dim]  Action {n} added, due {action['due']}.[/dim]")
+            if action["due"] < self.today.isoformat():
+                self.console.print(
+                    f"[yellow]  Note: {action['due']} is in the past; the action is kept and "
+                    "will show as overdue.[/yellow]"
+                )
 
     def _date_validator(self, text: str) -> bool | str:
         from topcli.framework import parse_date

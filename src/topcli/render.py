@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from topcli import clock
 from topcli.framework import Question
 from topcli.session import Session
 
@@ -33,15 +34,17 @@ def plan_table(session: Session, *, show_ids: bool = True) -> Table:
         table.add_column("id", style="dim", no_wrap=True)
     for column in ("what", "by when", "how we'll know", "support", "status"):
         table.add_column(column)
+    today = clock.today().isoformat()
     for action in session.actions:
+        late = action["status"] == "open" and action["due"] < today
         cells = [
-            action["what"],
-            action["due"],
-            action["success"],
-            action["support"],
-            action["status"],
+            Text(action["what"]),
+            Text(action["due"], style="bold red" if late else ""),
+            Text(action["success"]),
+            Text(action["support"]),
+            Text("overdue" if late else action["status"], style="bold red" if late else ""),
         ]
-        table.add_row(*([action["id"]] if show_ids else []), *(Text(c) for c in cells))
+        table.add_row(*([action["id"]] if show_ids else []), *cells)
     return table
 
 

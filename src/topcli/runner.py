@@ -64,7 +64,9 @@ class SessionRunner:
 def paused(session: Session, saved: int, *, reason: str = "interrupted") -> Interrupted:
     """The message for a conversation left part-way: what is kept and how to go on."""
     return Interrupted(
-        f"conversation with {session.person_name} paused ({reason}); {saved} answer(s) are saved",
+        f"conversation with {session.person_name} paused"
+        + ("" if reason == "interrupted" else f" ({reason})")
+        + f"; {saved} answer{'' if saved == 1 else 's'} saved",
         hint=f"continue where you left off with: topcli resume {session.id}",
     )
 
@@ -146,8 +148,11 @@ def start_session(
     return runner.run(session_id)
 
 
-def resume_session(session_id: str | None, interactive: bool) -> Session:
-    """Continue a conversation at its first unanswered question."""
+def resume_session(session_id: str | None, interactive: bool) -> tuple[Session, bool]:
+    """Continue a conversation at its first unanswered question.
+
+    Returns the session and whether it was already complete (nothing was asked).
+    """
     from topcli import clock
     from topcli.errors import MissingAnswersError, NotFoundError
     from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
@@ -163,7 +168,7 @@ def resume_session(session_id: str | None, interactive: bool) -> Session:
         session_id = row["id"]
     session = store.load(session_id)
     if session.is_complete:
-        return session
+        return session, True
     today = clock.today()
     if not interactive:
         # only what must be typed stops it: optional questions and defaults need no one
@@ -179,7 +184,7 @@ def resume_session(session_id: str | None, interactive: bool) -> Session:
                 [f"{q.id}: {q.prompt}" for q in missing],
                 hint=f"run 'topcli resume {session.id}' in a terminal to answer them",
             )
-        return SessionRunner(store, ScriptedPrompter({}), today).run(session.id)
+        return SessionRunner(store, ScriptedPrompter({}), today).run(session.id), False
     from rich.markup import escape
 
     terminal = TerminalPrompter(today)
@@ -187,4 +192,4 @@ def resume_session(session_id: str | None, interactive: bool) -> Session:
         f"Resuming conversation [bold]{session.id}[/bold] with {escape(session.person_name)}: "
         f"{len(session.answers)} answer(s) already saved."
     )
-    return SessionRunner(store, terminal, today).run(session.id)
+    return SessionRunner(store, terminal, today).run(session.id), False

@@ -1,4 +1,4 @@
-"""Which conversation a command means: an id, a person's latest, or the most recent one."""
+"""Which conversation a command means: an id, a person's latest plan, or the latest plan."""
 
 from __future__ import annotations
 
@@ -8,12 +8,23 @@ from topcli.store import Store
 
 
 def pick_session(store: Store, session_id: str | None, *, person: str | None = None) -> Session:
+    """The conversation with ``session_id``, or else the latest one that has a plan.
+
+    Without an id: the most recent conversation (``person``'s, if given) with actions or a
+    follow-up date, so a newer conversation paused half-way does not hide the last plan. When
+    none has a plan yet, the most recent conversation, so the caller can say that it has no plan
+    and how to finish it. Raises :class:`NotFoundError` when there are no conversations.
+    """
     if session_id and person:
         raise UsageError("give a conversation id or --person, not both")
     if session_id:
         return store.load(session_id)
     person_id = store.find_person(person)["id"] if person else None
-    row = store.latest_session_row(person_id=person_id)
-    if row is None:
+    rows = store.session_rows(person_id=person_id)
+    if not rows:
         raise NotFoundError("there are no conversations yet", hint="start one with: topcli start")
-    return store.load(row["id"])
+    newest_first = (store.load(row["id"]) for row in reversed(rows))
+    latest = next(newest_first)
+    if latest.has_plan:
+        return latest
+    return next((session for session in newest_first if session.has_plan), latest)

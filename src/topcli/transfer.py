@@ -460,14 +460,7 @@ def _check_against_store(
             existing.append(f"{row['id']} (with {row['name']})")
             result.replaced.append(row["id"])
     if existing and not replace:
-        ids = " ".join(result.replaced)
-        raise ImportFileError(
-            f"{source}: already stored here: conversation "
-            + ", ".join(existing)
-            + "; nothing was imported",
-            hint=f"add --replace to overwrite with the file's version, or first: "
-            f"topcli sessions delete {ids}",
-        )
+        _refuse_stored(source, existing, result.replaced)
     replaced = set(result.replaced)
     for item in checked:
         for action in _actions(item):
@@ -505,6 +498,33 @@ def _check_against_store(
                 "neither in the file nor stored here; that link was left out "
                 "(export with --all to keep every link)"
             )
+
+
+#: How many already-stored conversations the refusal names before it just counts the rest.
+_NAMED_STORED = 5
+
+
+def _refuse_stored(source: str, existing: Sequence[str], ids: Sequence[str]) -> NoReturn:
+    """Refuse a file whose conversations are (partly) stored, with a hint that works as typed.
+
+    ``sessions delete`` takes one id, so deleting first is only spelled out for a single
+    conversation; for several, ``--replace`` is the one command that does it.
+    """
+    if len(existing) == 1:
+        raise ImportFileError(
+            f"{source}: already stored here: conversation {existing[0]}; nothing was imported",
+            hint="add --replace to overwrite it with the file's version, "
+            f"or delete it first: topcli sessions delete {ids[0]}",
+        )
+    named = ", ".join(existing[:_NAMED_STORED])
+    more = len(existing) - _NAMED_STORED
+    if more > 0:
+        named += f" and {more} more"
+    raise ImportFileError(
+        f"{source}: {len(existing)} of its conversations are already stored here: {named}; "
+        "nothing was imported",
+        hint=f"add --replace to overwrite all {len(existing)} with the file's versions",
+    )
 
 
 def _only_sessions_of(store: Store, person_id: str, replaced: set[str]) -> bool:

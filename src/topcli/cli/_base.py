@@ -15,7 +15,7 @@ from typing import Any
 
 from typer.core import TyperGroup
 
-from topcli.errors import TopcliError
+from topcli.errors import Interrupted, TopcliError
 
 _state = {"debug": False}
 
@@ -35,13 +35,15 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def report_error(exc: TopcliError) -> None:
+def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:
+    """``error: message`` and ``hint: ...`` on stderr; the traceback (of ``cause`` if given)
+    only with ``--debug``."""
     from rich.markup import escape
 
     err = console(stderr=True)
     if _state["debug"]:
-        err.print(escape("".join(traceback.format_exception(exc))), end="")
-    colour = "yellow" if exc.label == "paused" else "red"
+        err.print(escape("".join(traceback.format_exception(cause or exc))), end="")
+    colour = "yellow" if isinstance(exc, Interrupted) else "red"
     err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {escape(exc.message)}")
     if exc.hint:
         err.print(f"[yellow]hint:[/yellow] {escape(exc.hint)}")
@@ -71,5 +73,18 @@ class TopcliGroup(TyperGroup):
             report_plugin_warnings()
             report_error(exc)
             ctx.exit(exc.exit_code)
+        except Exception as exc:
+            # typer's own control flow (usage errors, Exit, Abort) keeps its handling
+            if type(exc).__module__.split(".")[0] in ("typer", "click"):
+                raise
+            # anything else is a bug in topcli: still no traceback unless --debug
+            report_plugin_warnings()
+            internal = TopcliError(
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="this is a bug in topcli; run the command again with --debug for the "
+                "traceback and include it in your report. Your saved answers are safe.",
+            )
+            report_error(internal, cause=exc)
+            ctx.exit(1)
         finally:
             report_plugin_warnings()

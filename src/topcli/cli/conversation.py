@@ -57,10 +57,17 @@ def resume(
     ),
 ) -> None:
     """Continue an unfinished conversation at its first unanswered question."""
+    from rich.markup import escape
+
     from topcli.prompts import is_interactive
     from topcli.runner import resume_session
 
-    session = resume_session(session_id, interactive=is_interactive())
+    session, was_complete = resume_session(session_id, interactive=is_interactive())
+    if was_complete:
+        console().print(
+            f"Conversation {session.id} with {escape(session.person_name)} is already complete; "
+            "nothing left to answer."
+        )
     print_summary(session)
 
 

@@ -80,14 +80,25 @@ def _person_id(store: Any, query: str | None, *, interactive: bool) -> str | Non
     return None if query is None else choose_person(store, query, interactive=interactive)["id"]
 
 
-def _table(*columns: tuple[str, bool], title: str | None = None) -> Any:
-    """A table whose dates and ids never wrap (``(header, no_wrap)`` per column)."""
+def _table(*columns: Any, title: str | None = None) -> Any:
+    """A table of ``rich.table.Column``s; give dates and ids ``no_wrap`` so they never break."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
-    for header, no_wrap in columns:
-        table.add_column(header, no_wrap=no_wrap)
-    return table
+    return Table(*columns, title=title, title_justify="left")
+
+
+#: Below this many columns ``actions list`` leaves out the conversation column, so "what" keeps
+#: room to be read; ``--json`` and ``topcli plan show`` still say which conversation set it.
+_WIDE = 100
+
+#: A change of an action's status in ``history``; ``actions list --all`` shows a closed action's
+#: status this way in its "when" column, as it is not due any more.
+_STATUS_MARKS = {
+    "done": "✓ done",
+    "dropped": "✗ dropped",
+    "carried": "→ carried over",
+    "open": "↺ reopened",
+}
 
 
 def _when(days: int, state: str | None) -> Any:
@@ -117,6 +128,7 @@ def list_actions(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Open actions across all conversations, soonest due first, with their ids."""
+    from rich.table import Column
     from rich.text import Text
 
     from topcli import clock
@@ -144,26 +156,31 @@ def list_actions(
         scope = " overdue" if overdue else (f" due by {until.isoformat()}" if until else "")
         out.print(f"No {which}{scope}. Nice.")
         return
-    table = _table(
-        ("id", True),
-        ("person", False),
-        ("what", False),
-        ("due", True),
-        ("when", True),
-        ("status", True),
-        ("conversation", True),
-    )
+    wide = out.width >= _WIDE
+    columns = [
+        Column("id", no_wrap=True),
+        Column("person"),
+        Column("what"),
+        Column("due", no_wrap=True),
+        Column("when"),
+    ]
+    if wide:
+        columns.append(Column("conversation", no_wrap=True))
+    table = _table(*columns)
     for item in items:
         data = item.to_json(today)
-        table.add_row(
+        row = [
             item.id,
             Text(item.person.name),
             Text(str(item.action["what"])),
             data["due"],
-            _when(data["days"], data["state"]) if item.is_open else Text(""),
-            item.status,
-            item.session_id,
-        )
+            _when(data["days"], data["state"])
+            if item.is_open
+            else Text(_STATUS_MARKS.get(item.status, item.status), style="dim"),
+        ]
+        if wide:
+            row.append(item.session_id)
+        table.add_row(*row)
     out.print(table)
 
 
@@ -206,13 +223,13 @@ def note(
     """Add a dated note to an action (its status stays as it is)."""
     from rich.markup import escape
 
-    from topcli.followthrough import note_action
+    from topcli.followthrough import note_action, plural
     from topcli.store import Store
 
     item = note_action(Store(), action_id, text)
     console().print(
         f"Noted on action {item.id} ('{escape(str(item.action['what']))}', "
-        f"{escape(item.person.name)}): {len(item.action['notes'])} note(s)."
+        f"{escape(item.person.name)}): {plural(len(item.action['notes']), 'note')}."
     )
 
 
@@ -229,6 +246,7 @@ def followup(
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
+    from rich.table import Column
     from rich.text import Text
 
     from topcli import clock
@@ -258,11 +276,11 @@ def followup(
         else:
             title = "Everything scheduled" if until is None else f"Overdue and due by {until}"
             table = _table(
-                ("when", True),
-                ("date", True),
-                ("person", False),
-                ("what", False),
-                ("id", True),
+                Column("when"),
+                Column("date", no_wrap=True),
+                Column("person"),
+                Column("what"),
+                Column("id", no_wrap=True),
                 title=title,
             )
             for item in report.items:
@@ -286,11 +304,10 @@ def followup(
 
 
 def _period_words(text: str) -> str:
-    from topcli.followthrough import parse_period
+    from topcli.followthrough import parse_period, plural
 
     period = parse_period(text, option="--within")
-    unit = {"d": "day", "w": "week", "m": "month"}[period.unit]
-    return f"{period.amount} {unit}{'s' if period.amount != 1 else ''}"
+    return plural(period.amount, {"d": "day", "w": "week", "m": "month"}[period.unit])
 
 
 # --------------------------------------------------------------------------- checkin
@@ -355,6 +372,7 @@ def _start_first(person: str) -> None:
 
 def _print_review(session: Any) -> None:
     from topcli.checkin import CARRY, DONE, DROP, outcome_of
+    from topcli.followthrough import plural
 
     outcome = outcome_of(session)
     total = sum(len(ids) for ids in outcome.values())
@@ -363,7 +381,7 @@ def _print_review(session: Any) -> None:
     out = console()
     out.print()
     out.print(
-        f"Reviewed {total} action(s): {len(outcome[DONE])} done, "
+        f"Reviewed {plural(total, 'action')}: {len(outcome[DONE])} done, "
         f"{len(outcome[CARRY])} carried over, {len(outcome[DROP])} dropped."
     )
 
@@ -375,11 +393,15 @@ def _print_review(session: Any) -> None:
 def list_people(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Everyone, with their last and next conversation and their open and overdue actions."""
+    """Everyone, with their id, last and next conversation, and open and overdue actions.
+
+    Give the id instead of the name when two people share one.
+    """
+    from rich.table import Column
     from rich.text import Text
 
     from topcli import clock
-    from topcli.followthrough import load_people, people_summary
+    from topcli.followthrough import load_people, people_summary, plural
     from topcli.store import Store
 
     today = clock.today()
@@ -392,21 +414,20 @@ def list_people(
         out.print("No conversations yet. Start one with: topcli start")
         return
     table = _table(
-        ("person", False),
-        ("last conversation", False),
-        ("next", False),
-        ("open", True),
-        ("overdue", True),
+        Column("person"),
+        Column("id", no_wrap=True, style="dim"),
+        Column("last conversation"),
+        Column("next"),
+        Column("open", no_wrap=True),
+        Column("overdue", no_wrap=True),
     )
     for entry in summary:
         last, nxt = entry["last"], entry["next"]
-        who = Text(entry["name"]).append(f"\n{entry['id']}", style="dim")
         if last is None:
             last_text = Text("-")
         else:
-            n = entry["conversations"]
             last_text = Text(last["date"]).append(
-                f"\n{n} conversation{'s' if n != 1 else ''}", style="dim"
+                f"\n{plural(entry['conversations'], 'conversation')}", style="dim"
             )
         if entry["in_progress"]:
             last_text.append(f"\nin progress: {entry['in_progress']}", style="yellow")
@@ -417,7 +438,8 @@ def list_people(
         )
         overdue = entry["overdue_actions"]
         table.add_row(
-            who,
+            Text(entry["name"]),
+            entry["id"],
             last_text,
             next_text,
             str(entry["open_actions"]),
@@ -449,29 +471,21 @@ def history(
     _print_history(data)
 
 
-_STATUS_MARKS = {
-    "done": "✓ done",
-    "dropped": "✗ dropped",
-    "carried": "→ carried over",
-    "open": "↺ reopened",
-}
-
-
 def _print_history(data: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from topcli.followthrough import plural
+
     out = console()
     person = data["person"]
-    counts = data["actions"]
     conversations = [e for e in data["timeline"] if e["type"] == "conversation"]
     out.print(
         Text.assemble(
             ("History with ", ""),
             (person["name"], "bold"),
-            f" (id {person['id']}): {len(conversations)} conversation(s); "
-            f"{counts['set']} action(s) set: {counts['done']} done, {counts['dropped']} dropped, "
-            f"{counts['carried']} carried over, {counts['open']} open.",
+            f" (id {person['id']}): {plural(len(conversations), 'conversation')}; "
+            + _action_summary(data["actions"]),
         )
     )
     table = Table("date", "event", "details", show_lines=True)
@@ -505,10 +519,38 @@ def _print_history(data: dict[str, Any]) -> None:
         for answer in answers:
             if answer["changed"]:
                 value = answer["value"]
-                shown = ", ".join(value) if isinstance(value, list) else str(value)
+                shown = (
+                    "(no answer)"
+                    if value is None
+                    else ", ".join(map(str, value))
+                    if isinstance(value, list)
+                    else str(value)
+                )
                 out.print(
                     Text(f"  {answer['date']}  ").append(shown.replace("\n", "\n" + " " * 14))
                 )
         same = [a["date"] for a in answers[1:] if not a["changed"]]
         if same:
             out.print(Text(f"  (the same on {', '.join(same)})", style="dim"))
+
+
+def _action_summary(counts: dict[str, int]) -> str:
+    """``4 actions set: 2 done, 1 dropped, 1 open; ...``: the parts add up to the total.
+
+    A carried-over action and its copies count once, by the latest copy's status (see
+    :func:`topcli.followthrough.action_counts`), and the sentence says so.
+    """
+    from topcli.followthrough import plural
+
+    parts = [f"{counts['done']} done", f"{counts['dropped']} dropped", f"{counts['open']} open"]
+    if counts["carried"]:
+        parts.append(f"{counts['carried']} carried over to a check-in since deleted")
+    text = f"{plural(counts['set'], 'action')} set: {', '.join(parts)}"
+    moved = counts["carried_over"]
+    if moved:
+        text += (
+            "; 1 of them was carried over and counts once, by its latest status"
+            if moved == 1
+            else f"; {moved} of them were carried over and count once, by their latest status"
+        )
+    return text + "."

@@ -16,8 +16,10 @@ app = typer.Typer(help="Show and export plans.", no_args_is_help=True)
 
 @app.command("show")
 def show(
-    session_id: str = typer.Argument(None, help="Conversation id (default: the most recent)."),
-    person: str = typer.Option(None, "--person", "-p", help="That person's latest conversation."),
+    session_id: str = typer.Argument(
+        None, help="Conversation id (default: the latest conversation with a plan)."
+    ),
+    person: str = typer.Option(None, "--person", "-p", help="That person's latest plan."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """The actions (with their ids and status) and the follow-up date of a conversation."""
@@ -44,6 +46,8 @@ def show(
     else:
         out.print("No actions in this plan yet.")
     out.print(followup_line(session))
+    if not session.has_plan and not session.is_complete:
+        out.print(f"Finish the conversation to make a plan: topcli resume {session.id}")
 
 
 class ExportCommand(TyperCommand):
@@ -89,8 +93,10 @@ def _check_not_a_typo(flag: str, options: set[str]) -> None:
 
 @app.command("export", cls=ExportCommand)
 def export(
-    session_id: str = typer.Argument(None, help="Conversation id (default: the most recent)."),
-    person: str = typer.Option(None, "--person", "-p", help="That person's latest conversation."),
+    session_id: str = typer.Argument(
+        None, help="Conversation id (default: the latest conversation with a plan)."
+    ),
+    person: str = typer.Option(None, "--person", "-p", help="That person's latest plan."),
     every: bool = typer.Option(
         False, "--all", help="Every conversation (with --person: all of theirs) in one file."
     ),

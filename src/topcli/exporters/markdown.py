@@ -1,13 +1,15 @@
 """The Markdown export: a one-page summary a manager can send to the person.
 
-Who, when, which framework, each stage's questions and answers, the actions as a table (what,
-by when, success measure, support) and the follow-up date.
+The plan first, the notes after: who, when and which framework; then the plan (the actions as a
+table: what, by when, success measure, support) and the follow-up date; then each stage's
+questions and answers. A check-in is titled as one.
 
 Every piece of text that comes from a person or a framework file goes through :func:`escape`
-(or :func:`escape_cell` inside the table), so no answer can change the document's structure:
-not a leading ``#`` or ``>``, a ``|`` in a table cell, backticks, a list marker, nor HTML. The
-text still reads back exactly: a Markdown renderer shows the characters that were typed, line
-breaks included (hard breaks in paragraphs, ``<br>`` in table cells).
+(or :func:`escape_block` for an answer, :func:`escape_cell` inside the table), so no answer can
+change the document's structure: not a leading ``#`` or ``>``, a ``|`` in a table cell,
+backticks, a list marker, nor HTML. The text still reads back exactly: a Markdown renderer shows
+the characters that were typed, line breaks included (each line of an answer is a paragraph of
+its own; ``<br>`` in table cells).
 """
 
 from __future__ import annotations
@@ -61,8 +63,23 @@ def escape(text: str, *, line_start: bool = True) -> str:
 
 
 def escape_block(text: str) -> str:
-    """Several lines as one paragraph; each line break stays a (hard) line break."""
-    return "\\\n".join(escape(line) for line in text.split("\n"))
+    """An answer of several lines as Markdown paragraphs, one per line.
+
+    A paragraph per line keeps every line break visible when rendered, and the file has no
+    trailing backslashes nor invisible double spaces that an editor would strip. An empty line
+    cannot be a paragraph, so each one becomes a hard break (a line holding only ``\\``) at the
+    start of the next paragraph: it renders as an empty line. Answers never end with a line
+    break (they are stored without one), so there is always a next paragraph.
+    """
+    paragraphs = []
+    empty_lines = 0
+    for line in text.split("\n"):
+        if not line:
+            empty_lines += 1
+            continue
+        paragraphs.append("\\\n" * empty_lines + escape(line))
+        empty_lines = 0
+    return "\n\n".join(paragraphs)
 
 
 def escape_cell(text: str) -> str:
@@ -89,33 +106,47 @@ def export_many(sessions: Sequence[Session]) -> str:
 
 def _document(session: Session) -> list[str]:
     framework = session.framework
-    lines = [f"# Career conversation with {one_line(session.person_name)}", ""]
+    checkin = session.kind == "checkin"
+    title = "Career check-in" if checkin else "Career conversation"
+    lines = [f"# {title} with {one_line(session.person_name)}", ""]
     lines.append(f"- **With:** {one_line(session.person_name)}")
     lines.append(f"- **Date:** {session.started_at[:10]}")
     lines.append(
         f"- **Framework:** {one_line(framework.name)} (version {one_line(framework.version)})"
     )
     lines.append(f"- **Status:** {'complete' if session.is_complete else 'in progress'}")
-    lines.append(f"- **Follow-up conversation:** {session.followup or 'not set yet'}")
-    lines.append("")
+    lines += ["", "## The plan", ""]
+    lines += _actions_table(session.actions)
+    lines += ["", f"**Follow-up conversation:** {session.followup or 'not set yet'}", ""]
+    in_plan = _plan_question_ids(session)
+    notes_heading = ["## Check-in notes" if checkin else "## Conversation notes", ""]
     for stage in framework.stages:
-        answered = [q for q in stage.questions if q.id in session.answers]
+        answered = [q for q in stage.questions if q.id in session.answers and q.id not in in_plan]
         if not answered:
             continue
-        lines += [f"## {one_line(stage.title)}", ""]
+        lines += [*notes_heading, f"### {one_line(stage.title)}", ""]
+        notes_heading = []
         for question in answered:
-            lines += [f"### {one_line(question.prompt)}", ""]
+            lines += [f"#### {one_line(question.prompt)}", ""]
             lines += _answer(question, session.answers[question.id])
             lines.append("")
     lines.append(f"*Exported from topcli, conversation {one_line(session.id)}.*")
     return lines
 
 
+def _plan_question_ids(session: Session) -> set[str]:
+    """The questions whose answers the plan shows: every actions question, the follow-up."""
+    questions = [q for _, q in session.framework.questions()]
+    in_plan = {q.id for q in questions if q.type == "actions"}
+    followup = next(
+        (q.id for q in questions if q.type == "followup" and session.answers.get(q.id)), None
+    )
+    return in_plan | ({followup} if followup else set())
+
+
 def _answer(question: Question, value: Any) -> list[str]:
     if value is None:
         return ["*(skipped)*"]
-    if question.type == "actions":
-        return _actions_table(value)
     if question.type == "confirm":
         return ["yes" if value else "no"]
     if question.type == "multiselect":
@@ -125,7 +156,7 @@ def _answer(question: Question, value: Any) -> list[str]:
 
 def _actions_table(actions: Sequence[dict[str, Any]]) -> list[str]:
     if not actions:
-        return ["*(no actions)*"]
+        return ["*No actions in this plan.*"]
     rows = [
         "| What | By when | Success measure | Support |",
         "| --- | --- | --- | --- |",
