@@ -479,3 +479,24 @@ def test_terminal_prompter_accepts_a_past_due_date_with_a_note() -> None:
     assert "2026-02-01 is in the past; the action is kept and will show as overdue" in (
         screen.getvalue()
     )
+
+
+def test_every_problem_in_an_answers_file_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "person: Kim\n"
+        "framework: grow\n"
+        "answers:\n"
+        "  goal_progress: 12\n"
+        "  followup: 2027-02-30\n"
+        "  goal_statment: typo\n",
+        encoding="utf-8",
+    )
+    result = run_cli(["start", "--answers", str(path), "--no-input"])
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert f"3 problems in {path}:" in message
+    assert f"{path}:6:3: unknown question id 'goal_statment'" in message
+    assert f"{path}:4:3: answer to 'goal_progress': 12 is more than 10" in message
+    assert f"{path}:5:3: answer to 'followup': '2027-02-30' is not a date" in message
+    assert "Traceback" not in result.output

@@ -98,12 +98,15 @@ def prepare_answers(
         mark = marks.get(key)
         return f"{source}:{mark[0]}:{mark[1]}" if mark else source
 
-    for key in raw:
-        if key not in by_id:
-            raise AnswerError(
-                f"{where(key)}: unknown question id '{key}'{did_you_mean(str(key), by_id)}",
-                hint="'topcli frameworks show ID' lists the question ids",
-            )
+    # every problem is collected, so a file is fixed in one go rather than one run per mistake
+    problems: list[tuple[str, str | None]] = [
+        (
+            f"{where(key)}: unknown question id '{key}'{did_you_mean(str(key), by_id)}",
+            "'topcli frameworks show ID' lists the question ids",
+        )
+        for key in raw
+        if key not in by_id
+    ]
     parsed: dict[str, Any] = {}
     expected: dict[str, Any] = dict(answered or {})
     missing: list[Question] = []
@@ -114,10 +117,10 @@ def prepare_answers(
             try:
                 parsed[question.id] = question.parse(raw[question.id], today=today)
             except AnswerError as exc:
-                raise AnswerError(
-                    f"{where(question.id)}: answer to '{question.id}': {exc.message}",
-                    hint=exc.hint,
-                ) from None
+                problems.append(
+                    (f"{where(question.id)}: answer to '{question.id}': {exc.message}", exc.hint)
+                )
+                continue
             expected[question.id] = parsed[question.id]
             continue
         default = question.default_value(today)
@@ -125,6 +128,14 @@ def prepare_answers(
             expected[question.id] = default
         elif question.required:
             missing.append(question)
+    if len(problems) == 1:
+        raise AnswerError(problems[0][0], hint=problems[0][1])
+    if problems:
+        lines = [message + (f" ({hint})" if hint else "") for message, hint in problems]
+        raise AnswerError(
+            f"{len(problems)} problems in {source}:\n  " + "\n  ".join(lines),
+            hint="fix them all, then run the same command again",
+        )
     return parsed, missing
 
 
