@@ -201,7 +201,7 @@ def test_start_with_a_framework_path_and_its_defaults(tmp_path: Path) -> None:
 
 def test_no_input_without_answers_lists_what_is_missing_and_creates_nothing(home: Path) -> None:
     err = failed(run(["start", "--no-input"]), 2)
-    assert "error: 21 required question(s) have no answer:" in err
+    assert "error: 21 required questions have no answer:" in err
     assert "  - person: who the conversation is with" in err
     assert "  - career_so_far: Looking back over your career so far" in err
     assert "  - actions: What actions will you take" in err
@@ -214,7 +214,7 @@ def test_no_input_without_answers_lists_what_is_missing_and_creates_nothing(home
 def test_without_a_terminal_missing_answers_are_refused_without_waiting(home: Path) -> None:
     # CliRunner's stdin is not a terminal and no keys are wired in: nobody can be asked
     err = failed(run(["start", "--answers", str(DATA / "answers-partial.yaml")]), 2)
-    assert "required question(s) have no answer:" in err
+    assert "required questions have no answer:" in err
     assert "person:" not in err
     assert "  - opportunity_types: Which kinds of opportunities interest you most?" in err
     assert "career_so_far" not in err
@@ -233,7 +233,7 @@ def test_no_input_with_a_framework_lists_that_frameworks_questions(home: Path) -
 
 def test_no_input_wins_over_a_terminal(home: Path) -> None:
     err = failed(run_cli(["start", "--no-input", "-p", "Kim"], Keys.ENTER), 2)
-    assert "required question(s) have no answer" in err
+    assert "required questions have no answer" in err
     assert stored_session_count(home) == 0
 
 
@@ -241,7 +241,7 @@ def test_a_missing_person_is_the_only_thing_missing(tmp_path: Path) -> None:
     document = top_answers()
     del document["person"]
     err = failed(run(["start", "-a", str(answers_file(tmp_path, document)), "--no-input"]), 2)
-    assert "1 required question(s) have no answer:\n  - person: who the conversation is with" in err
+    assert "1 required question has no answer:\n  - person: who the conversation is with" in err
 
 
 def test_an_unknown_question_id_in_the_answers_file(tmp_path: Path, home: Path) -> None:
@@ -369,7 +369,7 @@ def test_debug_shows_the_traceback() -> None:
 def test_resume_without_a_terminal_lists_what_is_left() -> None:
     session_id = in_progress({"role": "Engineer", "story": "A week"})
     err = failed(run(["resume", session_id]), 2)
-    assert "error: 3 required question(s) have no answer:" in err
+    assert "error: 3 required questions have no answer:" in err
     assert "  - interests: What interests you?" in err
     assert "  - confidence: How confident are you, 0 to 10?" in err
     assert "direction" not in err  # a default answers it

@@ -91,7 +91,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     assert "stretch_ideas" not in paused["answers"]
 
     term = Terminal(["resume"], env)
-    term.expect(f"Resuming conversation {session_id} with Sam Lee: 11 answer(s) already saved.")
+    term.expect(f"Resuming conversation {session_id} with Sam Lee: 11 answers already saved.")
     term.expect("Stage 2 of 3: Opportunities")
     term.answer_long("Which piece of work, if you took it on", "Run the planning offsite.")
     term.answer_long("Who could you learn from", "Priya, for roadmaps.")  # Mentoring was picked
@@ -223,6 +223,6 @@ def test_without_a_terminal_start_refuses_at_once_and_creates_nothing(
 ) -> None:
     result = topcli(env, "start", "--person", "Sam")  # stdin is /dev/null, not a terminal
     assert result.returncode == 2
-    assert "error: 20 required question(s) have no answer:" in result.stderr
+    assert "error: 20 required questions have no answer:" in result.stderr
     assert "Traceback" not in result.stderr
     assert json.loads(topcli(env, "sessions", "list", "--json").stdout) == []

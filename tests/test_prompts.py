@@ -239,7 +239,7 @@ def test_ctrl_c_midway_pauses_and_resume_continues_at_the_first_unanswered() -> 
 
     resumed = run_cli(["resume", session_id], [*SECOND_STAGE, *PLAN_STAGE])
     assert resumed.exit_code == 0, resumed.output
-    assert f"Resuming conversation {session_id} with Kim: 4 answer(s) already saved." in (
+    assert f"Resuming conversation {session_id} with Kim: 4 answers already saved." in (
         resumed.stdout
     )
     # the second stage is where it starts again; the first is not shown
@@ -278,7 +278,7 @@ def test_ctrl_c_while_typing_actions_keeps_the_actions_already_entered() -> None
     second_action = [line("Read a book"), line("2026-05-01"), line(""), line(""), line("")]
     resumed = run_cli(["resume", session_id], [*second_action, Keys.ENTER])
     assert resumed.exit_code == 0, resumed.output
-    assert "1 action(s) kept from last time." in resumed.stdout
+    assert "1 action kept from last time." in resumed.stdout
     assert [a["what"] for a in only_session().actions] == ["Give a talk", "Read a book"]
     assert store.draft(session_id, "actions") is None
 

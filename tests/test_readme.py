@@ -29,7 +29,7 @@ def test_readme_answers_snippet_is_valid_for_the_top_framework(tmp_path: Path) -
     # a shortened file: every value it has is valid, and what is missing is listed (exit 2)
     result = run_cli(["start", "--answers", str(path), "--no-input"])
     assert result.exit_code == 2, result.output
-    assert "required question(s) have no answer" in result.output
+    assert "required questions have no answer" in result.output
     assert "core_values" not in result.output
 
 

@@ -62,7 +62,12 @@ class MissingAnswersError(TopcliError):
 
     def __init__(self, missing: list[str], *, hint: str | None = None) -> None:
         lines = "\n".join(f"  - {m}" for m in missing)
-        super().__init__(f"{len(missing)} required question(s) have no answer:\n{lines}", hint=hint)
+        from topcli.wording import plural
+
+        count = plural(len(missing), "required question")
+        super().__init__(
+            f"{count} {'has' if len(missing) == 1 else 'have'} no answer:\n{lines}", hint=hint
+        )
         self.missing = missing
 
 

@@ -22,6 +22,7 @@ from topcli.clock import add_months
 from topcli.errors import UsageError
 from topcli.session import Session
 from topcli.store import Store
+from topcli.wording import plural
 
 #: ``topcli followup`` exits with this when something is overdue (0 when nothing is). Distinct from
 #: every error's exit code (1-8, 130), so a cron job or shell prompt can tell "overdue" from
@@ -80,11 +81,6 @@ def due_state(day: date, today: date) -> str:
     if days < 0:
         return "overdue"
     return "today" if days == 0 else "upcoming"
-
-
-def plural(n: int, noun: str, many: str | None = None) -> str:
-    """``1 action``, ``2 actions`` (``many`` for a plural that is not ``noun + "s"``)."""
-    return f"{n} {noun if n == 1 else many or noun + 's'}"
 
 
 def describe_days(days: int) -> str:

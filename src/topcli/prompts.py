@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question, Stage, parse_action
+from topcli.wording import plural
 
 #: Saves what was typed of an unfinished answer (the actions typed so far).
 KeepDraft = Callable[[Any], None]
@@ -268,7 +269,8 @@ class TerminalPrompter:
         if question.help:
             self._indented(question.help.strip())
         if actions:
-            self.console.print(f"[dim]  {len(actions)} action(s) kept from last time.[/dim]")
+            kept = plural(len(actions), "action")
+            self.console.print(f"[dim]  {kept} kept from last time.[/dim]")
         self.console.print("[dim]  One action at a time; leave 'what' empty when done.[/dim]")
         while True:
             n = len(actions) + 1

@@ -11,6 +11,7 @@ from rich.text import Text
 from topcli import clock
 from topcli.framework import Question
 from topcli.session import Session
+from topcli.wording import plural
 
 
 def format_answer(question: Question, value: Any) -> str:
@@ -22,7 +23,7 @@ def format_answer(question: Question, value: Any) -> str:
     if question.type == "multiselect":
         return ", ".join(value) if value else "(none)"
     if question.type == "actions":
-        return f"{len(value)} action(s)" if value else "(none)"
+        return plural(len(value), "action") if value else "(none)"
     return str(value)
 
 

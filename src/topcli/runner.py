@@ -17,6 +17,7 @@ from topcli.errors import Interrupted
 from topcli.prompts import Prompter
 from topcli.session import Session
 from topcli.store import Store
+from topcli.wording import plural
 
 
 @dataclass
@@ -66,7 +67,7 @@ def paused(session: Session, saved: int, *, reason: str = "interrupted") -> Inte
     return Interrupted(
         f"conversation with {session.person_name} paused"
         + ("" if reason == "interrupted" else f" ({reason})")
-        + f"; {saved} answer{'' if saved == 1 else 's'} saved",
+        + f"; {plural(saved, 'answer')} saved",
         hint=f"continue where you left off with: topcli resume {session.id}",
     )
 
@@ -190,6 +191,6 @@ def resume_session(session_id: str | None, interactive: bool) -> tuple[Session, 
     terminal = TerminalPrompter(today)
     terminal.console.print(
         f"Resuming conversation [bold]{session.id}[/bold] with {escape(session.person_name)}: "
-        f"{len(session.answers)} answer(s) already saved."
+        f"{plural(len(session.answers), 'answer')} already saved."
     )
     return SessionRunner(store, terminal, today).run(session.id), False

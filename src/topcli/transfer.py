@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from topcli.errors import AnswerError, FrameworkError, ImportFileError, did_you_mean
 from topcli.session import EXPORT_SCHEMA_VERSION
+from topcli.wording import plural
 
 if TYPE_CHECKING:
     from topcli.session import Session
@@ -134,7 +135,7 @@ def import_text(
             store.insert_imported(item.data, action_questions=item.action_questions)
         problems = store.db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            _fail(source, "", f"the import would leave {len(problems)} broken reference(s)")
+            _fail(source, "", f"the import would leave {plural(len(problems), 'broken reference')}")
     result.sessions = [store.load(item.data["id"]) for item in checked]
     return result
 

@@ -159,8 +159,10 @@ def export(
     write_export(output, data, force=force)
     from rich.markup import escape
 
+    from topcli.wording import plural
+
     what = (
-        f"{len(sessions)} conversation(s)"
+        plural(len(sessions), "conversation")
         if every
         else f"conversation {sessions[0].id} with {sessions[0].person_name}"
     )
