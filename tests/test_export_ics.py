@@ -191,6 +191,8 @@ def test_utc_when_the_local_zone_is_unknown(monkeypatch: pytest.MonkeyPatch) -> 
         ("1h", timedelta(hours=1)),
         ("1h30m", timedelta(minutes=90)),
         ("1d", timedelta(days=1)),
+        ("1w", timedelta(weeks=1)),
+        ("1w2d", timedelta(days=9)),
         ("90", timedelta(minutes=90)),
         (" 2H ", timedelta(hours=2)),
     ],

@@ -22,17 +22,21 @@ def start(
         "-f",
         help="Framework id (top, grow, ...) or path to a YAML file.",
         show_default="top",
+        metavar="ID|PATH",
     ),
-    person: str = typer.Option(None, "--person", "-p", help="Who the conversation is with."),
+    person: str = typer.Option(
+        None, "--person", "-p", help="Who the conversation is with.", metavar="NAME"
+    ),
     answers: Path = typer.Option(
         None,
         "--answers",
         "-a",
         help="YAML or JSON answers file: person, framework, answers.",
         dir_okay=False,
+        metavar="FILE",
     ),
     no_input: bool = typer.Option(
-        False, "--no-input", help="Never prompt; fail with the list of missing answers."
+        False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
     ),
 ) -> None:
     """Hold a guided career conversation, stage by stage. Every answer is saved as you go."""
@@ -53,7 +57,7 @@ def start(
 
 def resume(
     session_id: str = typer.Argument(
-        None, help="Conversation id (default: the latest unfinished)."
+        None, help="Conversation id (default: the latest unfinished).", metavar="SESSION_ID"
     ),
 ) -> None:
     """Continue an unfinished conversation at its first unanswered question."""

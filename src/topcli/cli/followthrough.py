@@ -115,17 +115,22 @@ def _when(days: int, state: str | None) -> Any:
 
 @actions_app.command("list")
 def list_actions(
-    person: str = typer.Option(None, "--person", "-p", help="Only this person's actions."),
+    person: str = typer.Option(
+        None, "--person", "-p", help="Only this person's actions.", metavar="NAME"
+    ),
     due_within: str = typer.Option(
         None,
         "--due-within",
         help="Only actions due within this period (e.g. 14d, 2w, 1m); overdue ones included.",
+        metavar="PERIOD",
     ),
-    overdue: bool = typer.Option(False, "--overdue", help="Only actions past their due date."),
+    overdue: bool = typer.Option(
+        False, "--overdue", help="Only actions past their due date.", metavar=""
+    ),
     all_: bool = typer.Option(
-        False, "--all", help="Include done, dropped and carried-over actions."
+        False, "--all", help="Include done, dropped and carried-over actions.", metavar=""
     ),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """Open actions across all conversations, soonest due first, with their ids."""
     from rich.table import Column
@@ -187,7 +192,9 @@ def list_actions(
 @actions_app.command("done")
 def done(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id (see 'actions list')."),
-    note: str = typer.Option("", "--note", "-n", help="A dated note, e.g. what was achieved."),
+    note: str = typer.Option(
+        "", "--note", "-n", help="A dated note, e.g. what was achieved.", metavar="TEXT"
+    ),
 ) -> None:
     """Mark an action done."""
     _close(action_id, "done", note)
@@ -196,7 +203,9 @@ def done(
 @actions_app.command("drop")
 def drop(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id (see 'actions list')."),
-    note: str = typer.Option("", "--note", "-n", help="A dated note, e.g. why it was dropped."),
+    note: str = typer.Option(
+        "", "--note", "-n", help="A dated note, e.g. why it was dropped.", metavar="TEXT"
+    ),
 ) -> None:
     """Drop an action that no longer matters."""
     _close(action_id, "dropped", note)
@@ -218,7 +227,7 @@ def _close(action_id: str, status: str, note: str) -> None:
 @actions_app.command("note")
 def note(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id (see 'actions list')."),
-    text: str = typer.Argument(..., help="The note."),
+    text: str = typer.Argument(..., help="The note.", metavar="TEXT"),
 ) -> None:
     """Add a dated note to an action (its status stays as it is)."""
     from rich.markup import escape
@@ -238,13 +247,19 @@ def note(
 
 def followup(
     within: str = typer.Option(
-        "14d", "--within", "-w", help="Show what is due within this period (e.g. 7d, 2w, 1m)."
+        "14d",
+        "--within",
+        "-w",
+        help="Show what is due within this period (e.g. 7d, 2w, 1m).",
+        metavar="PERIOD",
     ),
-    all_: bool = typer.Option(False, "--all", help="Everything scheduled, however far ahead."),
+    all_: bool = typer.Option(
+        False, "--all", help="Everything scheduled, however far ahead.", metavar=""
+    ),
     quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Print nothing; only the exit status tells."
+        False, "--quiet", "-q", help="Print nothing; only the exit status tells.", metavar=""
     ),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     from rich.table import Column
     from rich.text import Text
@@ -314,12 +329,18 @@ def _period_words(text: str) -> str:
 
 
 def checkin(
-    person: str = typer.Argument(..., help="Who the check-in is with (name or id)."),
+    person: str = typer.Argument(
+        ..., help="Who the check-in is with (name or id).", metavar="NAME"
+    ),
     answers: str = typer.Option(
-        None, "--answers", "-a", help="YAML or JSON answers file (question ids: see docs)."
+        None,
+        "--answers",
+        "-a",
+        help="YAML or JSON answers file (question ids: see docs).",
+        metavar="FILE",
     ),
     no_input: bool = typer.Option(
-        False, "--no-input", help="Never prompt; fail with the list of missing answers."
+        False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
     ),
 ) -> None:
     """A follow-up conversation that starts from the person's last plan.
@@ -391,7 +412,7 @@ def _print_review(session: Any) -> None:
 
 @people_app.command("list")
 def list_people(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """Everyone, with their id, last and next conversation, and open and overdue actions.
 
@@ -452,8 +473,8 @@ def list_people(
 
 
 def history(
-    person: str = typer.Argument(..., help="Whose history (name or id)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    person: str = typer.Argument(..., help="Whose history (name or id).", metavar="NAME"),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """One person's timeline: conversations, actions set and closed, Think answers over time."""
     from topcli import clock

@@ -13,7 +13,7 @@ app = typer.Typer(help="List, show and validate conversation frameworks.", no_ar
 
 @app.command("list")
 def list_frameworks(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """Every framework topcli and its plugins provide."""
     from rich.table import Table
@@ -51,8 +51,10 @@ def list_frameworks(
 
 @app.command("show")
 def show(
-    framework: str = typer.Argument(..., help="Framework id or path to a YAML file."),
-    as_json: bool = typer.Option(False, "--json", help="The parsed framework as JSON."),
+    framework: str = typer.Argument(
+        ..., help="Framework id or path to a YAML file.", metavar="ID|PATH"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="The parsed framework as JSON.", metavar=""),
 ) -> None:
     """Stages, tips and questions (with ids, for answers files) of a framework."""
     from rich.markup import escape
@@ -86,7 +88,9 @@ def show(
 
 @app.command("validate")
 def validate(
-    files: list[Path] = typer.Argument(..., help="Framework YAML files to check."),
+    files: list[Path] = typer.Argument(
+        ..., help="Framework YAML files to check.", metavar="FILE..."
+    ),
 ) -> None:
     """Check framework files; every problem is reported as file:line:column."""
     from topcli.errors import FrameworkError

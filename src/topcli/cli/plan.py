@@ -17,10 +17,14 @@ app = typer.Typer(help="Show and export plans.", no_args_is_help=True)
 @app.command("show")
 def show(
     session_id: str = typer.Argument(
-        None, help="Conversation id (default: the latest conversation with a plan)."
+        None,
+        help="Conversation id (default: the latest conversation with a plan).",
+        metavar="SESSION_ID",
     ),
-    person: str = typer.Option(None, "--person", "-p", help="That person's latest plan."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    person: str = typer.Option(
+        None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """The actions (with their ids and status) and the follow-up date of a conversation."""
     from topcli.render import followup_line, plan_table, session_heading
@@ -94,15 +98,26 @@ def _check_not_a_typo(flag: str, options: set[str]) -> None:
 @app.command("export", cls=ExportCommand)
 def export(
     session_id: str = typer.Argument(
-        None, help="Conversation id (default: the latest conversation with a plan)."
+        None,
+        help="Conversation id (default: the latest conversation with a plan).",
+        metavar="SESSION_ID",
     ),
-    person: str = typer.Option(None, "--person", "-p", help="That person's latest plan."),
+    person: str = typer.Option(
+        None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
+    ),
     every: bool = typer.Option(
-        False, "--all", help="Every conversation (with --person: all of theirs) in one file."
+        False,
+        "--all",
+        help="Every conversation (with --person: all of theirs) in one file.",
+        metavar="",
     ),
-    ics: bool = typer.Option(False, "--ics", help="iCalendar: follow-up and action due dates."),
-    md: bool = typer.Option(False, "--md", help="Markdown: a one-page summary to share."),
-    as_json: bool = typer.Option(False, "--json", help="JSON: the complete record."),
+    ics: bool = typer.Option(
+        False, "--ics", help="iCalendar: follow-up and action due dates.", metavar=""
+    ),
+    md: bool = typer.Option(
+        False, "--md", help="Markdown: a one-page summary to share.", metavar=""
+    ),
+    as_json: bool = typer.Option(False, "--json", help="JSON: the complete record.", metavar=""),
     formats: list[str] = typer.Option(
         None,
         "--format",
@@ -111,26 +126,42 @@ def export(
         help="Any exporter by name, a plugin's too (also as the flag --NAME).",
     ),
     output: Path = typer.Option(
-        None, "--output", "-o", help="Write to this file (mode 0600) instead of standard output."
+        None,
+        "--output",
+        "-o",
+        help="Write to this file (mode 0600) instead of standard output.",
+        metavar="FILE",
     ),
-    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite the output file if it exists.", metavar=""
+    ),
     timezone: str = typer.Option(
-        None, "--timezone", help="Calendar: IANA time zone.", show_default="your local zone"
+        None,
+        "--timezone",
+        help="Calendar: IANA time zone.",
+        show_default="your local zone",
+        metavar="ZONE",
     ),
     start: str = typer.Option(
-        None, "--time", help="Calendar: the follow-up's time of day, HH:MM.", show_default="10:00"
+        None,
+        "--time",
+        help="Calendar: the follow-up's time of day, HH:MM.",
+        show_default="10:00",
+        metavar="HH:MM",
     ),
     duration: str = typer.Option(
         None,
         "--duration",
         help="Calendar: the follow-up's length (45m, 1h30m).",
         show_default="45m",
+        metavar="DURATION",
     ),
     remind: str = typer.Option(
         None,
         "--remind",
-        help="Calendar: reminder before the follow-up (15m, 2h, 1d).",
+        help="Calendar: reminder before the follow-up (15m, 2h, 1d, 1w).",
         show_default="1d",
+        metavar="DURATION",
     ),
 ) -> None:
     """Export a conversation's plan: Markdown to share, JSON to keep, .ics for the calendar."""

@@ -11,8 +11,10 @@ app = typer.Typer(help="Inspect plugins.", no_args_is_help=True)
 
 @app.command("list")
 def list_plugins(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-    all_: bool = typer.Option(False, "--all", help="Include topcli's built-in plugins."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    all_: bool = typer.Option(
+        False, "--all", help="Include topcli's built-in plugins.", metavar=""
+    ),
 ) -> None:
     """Each plugin, where it came from (package and version, or file), and what it adds."""
     from rich.table import Table

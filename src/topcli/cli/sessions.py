@@ -13,7 +13,7 @@ app = typer.Typer(help="List, show, delete and import stored conversations.", no
 
 @app.command("list")
 def list_sessions(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """Every conversation, oldest first."""
     from rich.table import Table
@@ -60,8 +60,12 @@ def list_sessions(
 
 @app.command("show")
 def show(
-    session_id: str = typer.Argument(..., help="Conversation id (a unique prefix is enough)."),
-    as_json: bool = typer.Option(False, "--json", help="The full record, as in the JSON export."),
+    session_id: str = typer.Argument(
+        ..., help="Conversation id (a unique prefix is enough).", metavar="SESSION_ID"
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="The full record, as in the JSON export.", metavar=""
+    ),
 ) -> None:
     """One conversation: every answer, the plan and the follow-up date."""
     from topcli.render import conversation_table, followup_line, plan_table, session_heading
@@ -83,8 +87,8 @@ def show(
 
 @app.command("delete")
 def delete(
-    session_id: str = typer.Argument(..., help="Conversation id."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    session_id: str = typer.Argument(..., help="Conversation id.", metavar="SESSION_ID"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.", metavar=""),
 ) -> None:
     """Delete a conversation and its answers and actions for good."""
     from topcli.errors import UsageError
@@ -122,9 +126,10 @@ def import_sessions(
     file: Path = typer.Argument(
         ...,
         help="A file from 'topcli plan export --json' (one conversation or --all); - reads stdin.",
+        metavar="FILE",
     ),
     replace: bool = typer.Option(
-        False, "--replace", help="Overwrite conversations that are already stored."
+        False, "--replace", help="Overwrite conversations that are already stored.", metavar=""
     ),
 ) -> None:
     """Restore conversations from a JSON export exactly (a new laptop, a backup)."""

@@ -40,7 +40,7 @@ SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 #: Action reminders: 09:00 on the day before the all-day event (which starts at 00:00).
 ACTION_TRIGGER = timedelta(hours=-15)
 
-_DURATION_RE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class CalendarOptions:
 
 
 def parse_span(text: str, *, what: str, allow_zero: bool = False) -> timedelta:
-    """``45m``, ``1h``, ``1h30m``, ``2d``, or a plain number of minutes."""
+    """``45m``, ``1h``, ``1h30m``, ``2d``, ``1w``, or a plain number of minutes."""
     raw = text.strip().lower().replace(" ", "")
     if raw.isdigit():
         span = timedelta(minutes=int(raw))
@@ -64,10 +64,10 @@ def parse_span(text: str, *, what: str, allow_zero: bool = False) -> timedelta:
         if not raw or match is None:
             raise UsageError(
                 f"{what} {text!r} is not a length of time",
-                hint="use minutes, hours or days, e.g. 45m, 1h, 1h30m, 1d",
+                hint="use minutes, hours, days or weeks, e.g. 45m, 1h, 1h30m, 1d, 1w",
             )
-        days, hours, minutes = (int(g or 0) for g in match.groups())
-        span = timedelta(days=days, hours=hours, minutes=minutes)
+        weeks, days, hours, minutes = (int(g or 0) for g in match.groups())
+        span = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
     if not span and not allow_zero:
         raise UsageError(f"{what} {text!r} is zero", hint="use e.g. 45m or 1h")
     return span
