@@ -8,6 +8,7 @@ documented in ``docs/export-format.md``).
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -47,9 +48,7 @@ class Session:
         answer_rows: list[sqlite3.Row],
         actions: list[dict[str, Any]],
     ) -> Session:
-        framework = framework_from_data(
-            json.loads(row["framework_json"]), origin=None, snapshot=True
-        )
+        framework = _snapshot(row["framework_json"])
         by_question: dict[str, list[dict[str, Any]]] = {}
         for action in actions:
             public = {k: v for k, v in action.items() if k != "question_id"}
@@ -140,6 +139,13 @@ class Session:
             "answered_at": dict(self.answered_at),
             "followup": self.followup,
         }
+
+
+@functools.lru_cache(maxsize=32)
+def _snapshot(framework_json: str) -> Framework:
+    """The stored framework as a model. Conversations held with the same framework share one
+    (the model is immutable), so listing many conversations parses each framework once."""
+    return framework_from_data(json.loads(framework_json), origin=None, snapshot=True)
 
 
 def _is_actions(framework: Framework, question_id: str) -> bool:
