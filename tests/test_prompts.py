@@ -500,3 +500,21 @@ def test_every_problem_in_an_answers_file_is_reported_at_once(tmp_path: Path) ->
     assert f"{path}:4:3: answer to 'goal_progress': 12 is more than 10" in message
     assert f"{path}:5:3: answer to 'followup': '2027-02-30' is not a date" in message
     assert "Traceback" not in result.output
+
+
+def test_a_pause_keeps_every_answer_the_file_gave_and_resume_asks_only_the_rest(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "partial.yaml"
+    path.write_text(
+        "person: Kim\nframework: grow\nanswers:\n  goal_progress: 4\n  followup: '+2 months'\n",
+        encoding="utf-8",
+    )
+    paused = run_cli(["start", "--answers", str(path)], Keys.CTRL_C)
+    assert paused.exit_code == 130
+    session = only_session()
+    # the first question was still open, yet a later one from the file is already kept
+    assert dict(session.answers) == {"goal_progress": 4, "followup": "2026-05-02"}
+    resumed = run_cli(["resume"], Keys.CTRL_C)
+    assert "2 answers already saved" in resumed.stdout
+    assert "paused; 2 answers saved" in resumed.stderr

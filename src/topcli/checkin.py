@@ -418,7 +418,7 @@ def start_checkin(
     from topcli.framework import framework_from_data
     from topcli.loader import load_answers_file
     from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
-    from topcli.runner import SessionRunner
+    from topcli.runner import SessionRunner, create_with_answers
 
     today = clock.today()
     basis = checkin_basis(store, person)
@@ -442,8 +442,8 @@ def start_checkin(
             hint="answer them in an answers file (--answers FILE) or run 'topcli checkin' "
             "in a terminal",
         )
-    session_id = store.create_session(
-        basis.person_id, framework, kind="checkin", previous_id=basis.previous.id
+    session_id = create_with_answers(
+        store, basis.person_id, framework, parsed, kind="checkin", previous_id=basis.previous.id
     )
     if terminal is not None:
         n = plural(len(basis.open_actions), "open action")
@@ -452,7 +452,7 @@ def start_checkin(
             f"the conversation of {basis.previous.started_at[:10]}: {n} to review. Every answer "
             "is saved as you go; Ctrl-C pauses."
         )
-    return SessionRunner(store, ScriptedPrompter(parsed, terminal), today).run(session_id)
+    return SessionRunner(store, terminal or ScriptedPrompter({}), today).run(session_id)
 
 
 def _escape(text: str) -> str:

@@ -71,8 +71,9 @@ def register_questions(register: RegisterQuestion, framework: Framework, stage: 
 
     Call ``register(question, after=None)`` with a mapping that has the same keys as a question
     in YAML (``id``, ``prompt``, ``type``, ``help``, ``choices``, ``default``, ``required``,
-    ``when``, ``min``, ``max``). The question goes at the end of the stage, or right after the question whose id
-    is ``after`` (a question of the same stage, possibly one added just before). An invalid
+    ``when``, ``min``, ``max``). The question goes at the end of the stage, or right after the
+    question whose id is ``after`` (a question of the same stage, possibly one added just
+    before). An invalid
     question, an id that is already used, or an unknown ``after`` stops the conversation before
     it starts, with a message naming the plugin. A plugin that raises is skipped with a warning:
     none of the questions it registered in that call are kept, and the conversation goes on.

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from topcli.errors import Interrupted
+from topcli.framework import Framework
 from topcli.prompts import Prompter
 from topcli.session import Session
 from topcli.store import Store
@@ -135,9 +136,10 @@ def start_session(
             person = terminal.ask_person()
         except Interrupted:
             raise Interrupted("nothing was saved yet (no conversation started)") from None
-    person_row = store.person_for_new_session(person)
-    session_id = store.create_session(person_row["id"], framework)
-    runner = SessionRunner(store, ScriptedPrompter(parsed, terminal), today)
+    with store.transaction():
+        person_row = store.person_for_new_session(person)
+        session_id = create_with_answers(store, person_row["id"], framework, parsed)
+    runner = SessionRunner(store, terminal or ScriptedPrompter({}), today)
     if terminal is not None:
         from rich.markup import escape
 
@@ -147,6 +149,23 @@ def start_session(
             "Every answer is saved as you go; Ctrl-C pauses."
         )
     return runner.run(session_id)
+
+
+def create_with_answers(
+    store: Store, person_id: str, framework: Framework, given: dict[str, Any], **kwargs: Any
+) -> str:
+    """Create a session holding the (already checked) answers from an answers file.
+
+    They are kept at once, in the same transaction as the session, so a pause at the first
+    question the file leaves open loses none of them, and ``topcli resume`` asks only what is
+    still missing. ``kwargs`` go to :meth:`Store.create_session` (kind, previous_id).
+    """
+    with store.transaction():
+        session_id = store.create_session(person_id, framework, **kwargs)
+        for _, question in framework.questions():
+            if question.id in given:
+                store.save_answer(session_id, question, given[question.id])
+    return session_id
 
 
 def resume_session(session_id: str | None, interactive: bool) -> tuple[Session, bool]:
