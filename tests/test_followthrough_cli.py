@@ -314,6 +314,69 @@ def test_unknown_action_id_is_exit_4_with_a_hint(two_people: dict[str, str]) -> 
         assert "topcli actions list" in result.output
 
 
+@pytest.fixture
+def prefixed_ids(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Sam's and Alex's actions with ids that share starts: 4bb001, 4bb002, 4c0003, 9f0004."""
+    actions = iter(["4bb001", "4bb002", "4c0003", "9f0004"])
+    sessions = iter(["5e550001", "5e550002"])
+    monkeypatch.setattr(
+        "topcli.store.new_id", lambda nbytes=4: next(actions if nbytes == 3 else sessions)
+    )
+    seed(monkeypatch, "sam-first.yaml")
+    seed(monkeypatch, "alex-first.yaml")
+    ids = {a["what"]: a["id"] for a in as_json("actions", "list")}
+    assert sorted(ids.values()) == ["4bb001", "4bb002", "4c0003", "9f0004"]
+    return ids
+
+
+def test_done_drop_and_note_accept_a_unique_start_of_an_action_id(
+    prefixed_ids: dict[str, str],
+) -> None:
+    by_id = {action_id: what for what, action_id in prefixed_ids.items()}
+    done = cli("actions", "done", "4c")
+    assert done.exit_code == 0, done.output
+    assert f"Action 4c0003 ('{by_id['4c0003']}', Sam Lee) is now done." in done.output
+    dropped = cli("actions", "drop", " 9f ", "-n", "No longer needed")
+    assert dropped.exit_code == 0, dropped.output
+    assert "Action 9f0004" in dropped.output and "is now dropped" in dropped.output
+    noted = cli("actions", "note", "4bb0", "Half done")
+    assert noted.exit_code == 2  # 4bb0 is the start of two ids
+    noted = cli("actions", "note", "4bb002", "Half done")
+    assert noted.exit_code == 0, noted.output
+    assert "Noted on action 4bb002" in noted.output
+
+    listed = {a["id"]: a for a in as_json("actions", "list", "--all")}
+    assert (listed["4c0003"]["status"], listed["9f0004"]["status"]) == ("done", "dropped")
+    assert listed["9f0004"]["notes"][-1]["text"] == "No longer needed"
+    assert listed["4bb002"]["notes"][-1]["text"] == "Half done"
+    assert listed["4bb001"]["notes"] == [] and listed["4bb001"]["status"] == "open"
+
+
+def test_an_ambiguous_start_of_an_action_id_lists_the_matching_ids(
+    prefixed_ids: dict[str, str],
+) -> None:
+    for args in (["done", "4b"], ["drop", "4bb"], ["note", "4", "text"]):
+        result = cli("actions", *args)
+        assert result.exit_code == 2, result.output
+        start = args[1]
+        matching = "4bb001, 4bb002, 4c0003" if start == "4" else "4bb001, 4bb002"
+        count = matching.count(",") + 1
+        assert f"'{start}' is the start of {count} action ids: {matching}" in result.output
+        assert "give more of the id" in result.output
+    assert all(a["status"] == "open" and not a["notes"] for a in as_json("actions", "list"))
+
+
+def test_an_unknown_action_id_says_a_unique_start_is_enough(
+    prefixed_ids: dict[str, str],
+) -> None:
+    for args in (["done", "4bb0019"], ["drop", "4x"], ["note", "%", "text"], ["done", "_"]):
+        result = cli("actions", *args)
+        assert result.exit_code == 4, result.output
+        assert f"no action with id '{args[1]}'" in result.output
+        hint = " ".join(result.output.split())
+        assert "'topcli actions list' shows the ids; a unique start of one is enough" in hint
+
+
 def test_empty_note_is_refused(two_people: dict[str, str]) -> None:
     result = cli("actions", "note", two_people["Coffee with Priya"], "  ")
     assert result.exit_code == 2

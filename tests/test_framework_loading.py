@@ -279,6 +279,23 @@ def test_unquoted_dates_and_versions_are_accepted(tmp_path: Path) -> None:
     fw = load_framework(path)
     assert fw.version == "1.0"
     assert fw.question("start").to_dict()["default"] == "2026-09-01"
+    # as written, not as a float: 1.10 is not 1.1
+    path.write_text(path.read_text().replace("version: 1.0", "version: 1.10"))
+    assert load_framework(path).version == "1.10"
+
+
+def test_yes_and_no_are_text_not_booleans(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "id: x\nname: X\nversion: '1'\nstages:\n  - id: one\n    title: One\n    questions:\n"
+        "      - {id: a, prompt: Sure, type: select, choices: [Yes, No, Off]}\n"
+        "      - {id: b, prompt: Tell me more, required: false, when: {question: a, equals: Yes}}\n"
+        "      - {id: c, prompt: Ready, type: confirm, default: true}\n",
+    )
+    fw = load_framework(path)
+    assert fw.question("a").choices == ("Yes", "No", "Off")
+    assert fw.question("b").when.values == ("Yes",)
+    assert fw.question("c").default is True
 
 
 # --------------------------------------------------------------------------- shipped ones

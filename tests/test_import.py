@@ -94,6 +94,32 @@ def test_bundle_round_trip_keeps_links_between_conversations(
     assert Store().load("0000beef").previous_id == first.id
 
 
+def test_import_counts_answers_and_actions_in_words(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    data = fixture_data(monkeypatch)
+    one_action = json.loads(json.dumps(data))
+    one_action["answers"]["actions"] = data["answers"]["actions"][:1]
+    answers = len(one_action["answers"])
+    result = run_cli(["sessions", "import", str(write(tmp_path, one_action))])
+    assert result.exit_code == 0, result.output
+    assert f"2026-03-02, {answers} answers, 1 action)." in result.stderr
+
+    first = next(iter(data["answers"]))
+    one_answer = json.loads(json.dumps(data))
+    one_answer.update(
+        id="0000beef",
+        status="in_progress",
+        completed_at=None,
+        followup=None,
+        answers={first: data["answers"][first]},
+        answered_at={first: data["answered_at"][first]},
+    )
+    result = run_cli(["sessions", "import", str(write(tmp_path, one_answer, "one.json"))])
+    assert result.exit_code == 0, result.output
+    assert "2026-03-02, 1 answer, 0 actions)." in result.stderr
+
+
 def test_hostile_text_is_restored_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
     data = hostile_data(monkeypatch)
     session = import_data(data)

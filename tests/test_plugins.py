@@ -743,3 +743,104 @@ def test_register_questions_warning_is_shown_before_the_first_question(
     warning = result.output.index("warning: plugin 'broken'")
     assert warning < result.output.index("Stage 1 of 3"), result.output
     assert result.output.count("warning: plugin 'broken'") == 1  # not repeated at the end
+
+
+# --------------------------------------------------------------------------- exporters that fail
+
+BOOM_PLUGIN = """\
+from topcli import hookimpl
+from topcli.exporters import Exporter
+
+
+def export(session):
+    return {"answers": len(session.answers)} if RETURN_A_DICT else 1 / 0
+
+
+def export_many(sessions):
+    return export(sessions[0])
+
+
+RETURN_A_DICT = False
+
+
+@hookimpl
+def register_exporters(register):
+    register(Exporter("boom", ".txt", "Fails", export=export, export_many=export_many))
+"""
+
+
+def boom_plugin(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *, returns_a_dict: bool = False
+) -> Path:
+    """A plugin file whose exporter divides by zero in line 6 (or returns a dict)."""
+    path = tmp_path / "boomplug.py"
+    text = BOOM_PLUGIN.replace("RETURN_A_DICT = False", f"RETURN_A_DICT = {returns_a_dict}")
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TOPCLI_PLUGINS", str(path))
+    reset_plugins()
+    return path
+
+
+@pytest.mark.parametrize("args", [[], ["--all"]], ids=["one", "all"])
+def test_register_exporters_export_that_raises_is_an_export_error_naming_plugin_and_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str]
+) -> None:
+    plugin = boom_plugin(monkeypatch, tmp_path)
+    completed_session(tmp_path)
+    out = tmp_path / "out" / "plan.txt"
+    out.parent.mkdir()
+    result = run_cli(["plan", "export", "--boom", *args, "-o", str(out)])
+    assert result.exit_code == 7, result.output
+    assert f"error: exporter 'boom' of plugin 'boomplug' (file {plugin}) failed: " in (
+        stderr_of(result)
+    )
+    assert "ZeroDivisionError: division by zero (at boomplug.py:6)" in stderr_of(result)
+    assert "hint: fix the plugin, or remove it from TOPCLI_PLUGINS" in stderr_of(result)
+    assert "internal error" not in result.output and "bug in topcli" not in result.output
+    assert "Traceback" not in result.output
+    # nothing written: no file, no temporary file, nothing on stdout
+    assert list(out.parent.iterdir()) == []
+    assert run_cli(["plan", "export", "--boom", *args]).stdout == ""
+
+
+def test_register_exporters_export_that_raises_shows_its_traceback_with_debug(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    boom_plugin(monkeypatch, tmp_path)
+    completed_session(tmp_path)
+    result = run_cli(["--debug", "plan", "export", "--boom"])
+    assert result.exit_code == 7, result.output
+    assert "Traceback" in result.stderr and "1 / 0" in result.stderr
+    assert "error: exporter 'boom' of plugin 'boomplug'" in stderr_of(result)
+
+
+def test_register_exporters_export_that_returns_no_text_is_an_export_error_naming_plugin(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plugin = boom_plugin(monkeypatch, tmp_path, returns_a_dict=True)
+    completed_session(tmp_path)
+    out = tmp_path / "plan.txt"
+    result = run_cli(["plan", "export", "--format", "boom", "-o", str(out)])
+    assert result.exit_code == 7, result.output
+    assert (
+        f"error: exporter 'boom' of plugin 'boomplug' (file {plugin}) returned dict, "
+        "not str or bytes"
+    ) in stderr_of(result)
+    assert "hint: its export() must return str or bytes; fix the plugin" in stderr_of(result)
+    assert not out.exists()
+
+
+def test_register_exporters_export_error_raised_by_the_plugin_is_shown_as_it_is(
+    use_plugin: UsePlugin, tmp_path: Path
+) -> None:
+    from topcli.errors import ExportError
+
+    def export(session: Any) -> str:
+        raise ExportError("the PDF service is down", hint="try again in a minute")
+
+    use_plugin(exporter_plugin(Exporter("pdf", ".pdf", "PDF", export=export)), "pdfplugin")
+    session = completed_session(tmp_path)
+    result = run_cli(["plan", "export", session.id, "--pdf"])
+    assert result.exit_code == 7, result.output
+    assert "error: the PDF service is down" in stderr_of(result)
+    assert "hint: try again in a minute" in stderr_of(result)

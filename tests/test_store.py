@@ -350,3 +350,14 @@ def test_a_failed_transaction_leaves_nothing_behind(store: Store, framework: Fra
         db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         raise RuntimeError("interrupted half way")
     assert store.load(session_id).id == session_id
+
+
+def test_a_data_folder_that_is_a_file_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("TOPCLI_HOME", str(blocker))
+    with pytest.raises(StorageError) as caught:
+        Store()
+    assert caught.value.message == f"the data folder {blocker} is a file, not a folder"

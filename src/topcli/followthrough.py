@@ -362,10 +362,14 @@ def people_summary(people: Sequence[PersonRecord], today: date) -> list[dict[str
 
 
 def find_action(store: Store, action_id: str) -> ActionItem:
-    """An action by id with its person and conversation; unknown ids name the list command."""
-    store.action_row(action_id.strip())  # raises NotFoundError with a hint
+    """An action by id, or a unique start of one, with its person and conversation.
+
+    An unknown id is a :class:`NotFoundError` naming the list command; a start that several
+    ids share is a :class:`UsageError` listing them.
+    """
+    full_id = store.action_row(action_id.strip(), prefix=True)["id"]
     for item in action_items(load_people(store)):
-        if item.id == action_id.strip():
+        if item.id == full_id:
             return item
     raise AssertionError(f"action {action_id} has no conversation")  # foreign keys forbid it
 

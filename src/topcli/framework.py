@@ -232,7 +232,7 @@ class Question:
 
     def _parse_number(self, raw: Any, today: date) -> int | float:
         if isinstance(raw, bool):
-            raise AnswerError(f"expected a number, got {raw!r}")
+            raise AnswerError(f"expected a number, got {str(raw).lower()}")
         number = _to_number(raw)
         if self.min is not None and number < self.min:
             raise AnswerError(f"{number} is less than {self.min}", hint=self._range_hint())
@@ -634,6 +634,9 @@ def framework_from_data(
     fid = _check_id(data, "framework", problems)
     name = _require_str(data, "name", "framework", problems)
     version = _require_str(data, "version", "framework", problems)
+    if isinstance(data.get("version"), int | float):
+        # an unquoted 1.10 is the float 1.1 to YAML; the text as written is the version
+        version = getattr(data, "scalar_texts", {}).get("version", version)
     raw_stages = data.get("stages")
     stages: list[Stage] = []
     if not isinstance(raw_stages, list) or not raw_stages:

@@ -20,6 +20,8 @@ class LocatedDict(dict):  # type: ignore[type-arg]
 
     mark: tuple[int, int] | None = None
     key_marks: dict[Any, tuple[int, int]]
+    #: Each scalar value as written, so ``version: 1.10`` stays "1.10", not the float 1.1.
+    scalar_texts: dict[Any, str]
 
 
 def _loader_class() -> type:
@@ -31,6 +33,7 @@ def _loader_class() -> type:
             result = LocatedDict()
             result.mark = (node.start_mark.line + 1, node.start_mark.column + 1)
             result.key_marks = {}
+            result.scalar_texts = {}
             for key_node, value_node in node.value:
                 key = self.construct_object(key_node, deep=True)
                 if key in result:
@@ -43,6 +46,8 @@ def _loader_class() -> type:
                 result[key] = self.construct_object(value_node, deep=True)
                 start = key_node.start_mark
                 result.key_marks[key] = (start.line + 1, start.column + 1)
+                if isinstance(value_node, yaml.ScalarNode):
+                    result.scalar_texts[key] = value_node.value
             return result
 
     def construct_date_as_text(self: yaml.SafeLoader, node: Any) -> str:
@@ -50,7 +55,14 @@ def _loader_class() -> type:
         # gets a message with its place instead of PyYAML's ValueError)
         return str(self.construct_scalar(node))
 
+    def construct_bool_as_yaml_1_2(self: yaml.SafeLoader, node: Any) -> bool | str:
+        # YAML 1.1 reads yes/no/on/off as booleans, which silently turns `choices: [Yes, No]`
+        # into True/False; like YAML 1.2, only true and false are booleans here
+        text = str(self.construct_scalar(node))
+        return {"true": True, "false": False}.get(text.lower(), text)
+
     LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_date_as_text)
+    LocatingLoader.add_constructor("tag:yaml.org,2002:bool", construct_bool_as_yaml_1_2)
     LocatingLoader.add_constructor(
         "tag:yaml.org,2002:map",
         LocatingLoader.construct_mapping,  # type: ignore[arg-type]
@@ -75,6 +87,10 @@ def read_document(path: Path, *, error: type[Exception] = FrameworkError) -> Any
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
+        started = exc.context_mark
+        if exc.context and started is not None and started is not mark:
+            # e.g. an unclosed quote: the problem shows at the end, the cause where it began
+            context = f" ({exc.context} at line {started.line + 1}, column {started.column + 1})"
         hint = "check the indentation and quoting around that line"
         if error is FrameworkError:
             raise FrameworkError(

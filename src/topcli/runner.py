@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from topcli.errors import Interrupted
@@ -97,7 +98,7 @@ def start_session(
     the conversation).
     """
     from topcli import clock
-    from topcli.catalog import resolve_framework, with_plugin_questions
+    from topcli.catalog import looks_like_path, resolve_framework, with_plugin_questions
     from topcli.errors import MissingAnswersError
     from topcli.loader import load_answers_file
     from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
@@ -106,9 +107,13 @@ def start_session(
     given: dict[str, Any] = {"person": None, "framework": None, "answers": {}}
     if request.answers_file:
         given = load_answers_file(request.answers_file)
-    framework = with_plugin_questions(
-        resolve_framework(request.framework or given.get("framework"))
-    )
+    framework_ref = request.framework
+    if framework_ref is None and given.get("framework"):
+        framework_ref = str(given["framework"])
+        if looks_like_path(framework_ref) and request.answers_file:
+            # a path in an answers file is relative to that file, wherever topcli runs from
+            framework_ref = str(Path(request.answers_file).parent / framework_ref)
+    framework = with_plugin_questions(resolve_framework(framework_ref))
     person = request.person or (str(given["person"]) if given.get("person") else None)
     parsed, missing = prepare_answers(
         [q for _, q in framework.questions()],

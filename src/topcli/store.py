@@ -110,6 +110,11 @@ def _private_dir(path: Path) -> None:
     A folder that also holds other things (``TOPCLI_HOME=/tmp``, a shared folder) is not
     topcli's to lock down: its mode is left alone, and the database file itself is 0600.
     """
+    if path.exists() and not path.is_dir():
+        raise StorageError(
+            f"the data folder {path} is a file, not a folder",
+            hint="set TOPCLI_HOME to a folder (topcli creates it if it does not exist)",
+        )
     try:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         ours = all(child.name.startswith(DB_NAME) for child in path.iterdir())
@@ -570,11 +575,30 @@ class Store:
 
     # ------------------------------------------------------------------ actions
 
-    def action_row(self, action_id: str) -> dict[str, Any]:
+    def action_row(self, action_id: str, *, prefix: bool = False) -> dict[str, Any]:
+        """The action ``action_id``; with ``prefix``, also the one action whose id starts so.
+
+        An ambiguous start is a :class:`UsageError` listing the ids it matches. Ids that topcli
+        takes from its own records (a check-in's reviewed actions) are looked up exactly.
+        """
         row = self.db.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
+        if row is None and prefix and action_id:
+            matches = self.db.execute(
+                "SELECT * FROM actions WHERE id LIKE ? ESCAPE '\\' ORDER BY id",
+                (action_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            ).fetchall()
+            if len(matches) > 1:
+                raise UsageError(
+                    f"'{action_id}' is the start of {len(matches)} action ids: "
+                    + ", ".join(m["id"] for m in matches),
+                    hint="give more of the id; 'topcli actions list' shows what each one is",
+                )
+            row = matches[0] if matches else None
         if row is None:
             raise NotFoundError(
-                f"no action with id '{action_id}'", hint="'topcli actions list' shows the ids"
+                f"no action with id '{action_id}'",
+                hint="'topcli actions list' shows the ids"
+                + ("; a unique start of one is enough" if prefix else ""),
             )
         return self._action_dict(row)
 

@@ -191,7 +191,9 @@ def list_actions(
 
 @actions_app.command("done")
 def done(
-    action_id: str = typer.Argument(..., metavar="ID", help="Action id (see 'actions list')."),
+    action_id: str = typer.Argument(
+        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+    ),
     note: str = typer.Option(
         "", "--note", "-n", help="A dated note, e.g. what was achieved.", metavar="TEXT"
     ),
@@ -202,7 +204,9 @@ def done(
 
 @actions_app.command("drop")
 def drop(
-    action_id: str = typer.Argument(..., metavar="ID", help="Action id (see 'actions list')."),
+    action_id: str = typer.Argument(
+        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+    ),
     note: str = typer.Option(
         "", "--note", "-n", help="A dated note, e.g. why it was dropped.", metavar="TEXT"
     ),
@@ -226,7 +230,9 @@ def _close(action_id: str, status: str, note: str) -> None:
 
 @actions_app.command("note")
 def note(
-    action_id: str = typer.Argument(..., metavar="ID", help="Action id (see 'actions list')."),
+    action_id: str = typer.Argument(
+        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+    ),
     text: str = typer.Argument(..., help="The note.", metavar="TEXT"),
 ) -> None:
     """Add a dated note to an action (its status stays as it is)."""

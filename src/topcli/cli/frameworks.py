@@ -79,7 +79,10 @@ def show(
         for q in stage.questions:
             extra = [q.type] + ([] if q.required else ["optional"])
             if q.when is not None:
-                values = ", ".join(map(str, q.when.values))
+                # as a framework author writes them: true/false, not Python's True/False
+                values = ", ".join(
+                    str(v).lower() if isinstance(v, bool) else str(v) for v in q.when.values
+                )
                 extra.append(f"when {q.when.question} is {values}")
             out.print(f"  [bold]{q.id}[/bold] [dim]({'; '.join(extra)})[/dim]: {escape(q.prompt)}")
             if q.choices:

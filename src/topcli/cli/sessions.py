@@ -136,6 +136,7 @@ def import_sessions(
     from rich.markup import escape
 
     from topcli.transfer import import_file
+    from topcli.wording import plural
 
     result = import_file(file, replace=replace)
     out = console(stderr=True)
@@ -146,5 +147,5 @@ def import_sessions(
         out.print(
             f"{verb} conversation [bold]{session.id}[/bold] with {escape(session.person_name)} "
             f"({escape(session.framework.name)}, {session.started_at[:10]}, "
-            f"{len(session.answers)} answers, {len(session.actions)} actions)."
+            f"{plural(len(session.answers), 'answer')}, {plural(len(session.actions), 'action')})."
         )

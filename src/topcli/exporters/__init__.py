@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from topcli.errors import ExportError, UsageError, did_you_mean
 
 if TYPE_CHECKING:
+    from topcli.plugins import PluginRecord
     from topcli.session import Session
     from topcli.store import Store
 
@@ -107,7 +108,11 @@ def pick_sessions(
 
 
 def render(exporter: Any, sessions: Sequence[Session], *, every: bool) -> bytes:
-    """The whole export in memory, so a failure never leaves a file half written."""
+    """The whole export in memory, so a failure never leaves a file half written.
+
+    A plugin's exporter that raises, or returns something that is not text, becomes an
+    :class:`ExportError` that names the plugin and the line that raised.
+    """
     needs_plan = getattr(exporter, "needs_plan", True)
     if every:
         export_many = getattr(exporter, "export_many", None)
@@ -122,7 +127,7 @@ def render(exporter: Any, sessions: Sequence[Session], *, every: bool) -> bytes:
                 "none of the conversations has a plan yet (actions or a follow-up date)",
                 hint="finish one with: topcli resume",
             )
-        result = export_many(chosen)
+        result = _call(exporter, export_many, chosen)
     else:
         (session,) = sessions
         if needs_plan and not session.has_plan:
@@ -133,15 +138,66 @@ def render(exporter: Any, sessions: Sequence[Session], *, every: bool) -> bytes:
                 if not session.is_complete
                 else "use --json to export the conversation as it is",
             )
-        result = exporter.export(session)
+        result = _call(exporter, exporter.export, session)
     if isinstance(result, str):
         return result.encode("utf-8")
     if isinstance(result, bytes):
         return result
     raise ExportError(
-        f"the '{exporter.name}' exporter returned {type(result).__name__}, not text",
-        hint="its export() must return str or bytes; report it to the plugin's author",
+        f"{_exporter_of(exporter)} returned {type(result).__name__}, not str or bytes",
+        hint="its export() must return str or bytes; " + _fix_hint(exporter),
     )
+
+
+def _call(exporter: Any, function: Callable[[Any], Any], argument: Any) -> Any:
+    """Run an exporter; a plugin's crash is the plugin's error, not an internal one.
+
+    A :class:`~topcli.errors.TopcliError` (a refusal the exporter meant) goes through as it is,
+    and so does a crash of a built-in exporter: that is a bug in topcli.
+    """
+    from topcli.errors import TopcliError
+
+    try:
+        return function(argument)
+    except TopcliError:
+        raise
+    except Exception as exc:
+        record = _plugin_record(exporter)
+        if record is not None and record.builtin:
+            raise
+        from topcli.plugins import _describe, _where_raised
+
+        raise ExportError(
+            f"{_exporter_of(exporter)} failed: {_describe(exc)}{_where_raised(exc)}",
+            hint=_fix_hint(exporter)
+            + "; add --debug before the command for the traceback (topcli --debug plan export ...)",
+        ) from exc
+
+
+def _plugin_record(exporter: Any) -> PluginRecord | None:
+    """The plugin that registered the exporter with this name (``None`` if none did)."""
+    from topcli.plugins import get_plugins
+
+    entry = available_exporters().get(getattr(exporter, "name", None))
+    return get_plugins().records.get(entry[1]) if entry is not None else None
+
+
+def _exporter_of(exporter: Any) -> str:
+    """``exporter 'csv' of plugin 'x' (file /x.py)``, for messages."""
+    record = _plugin_record(exporter)
+    where = f" of plugin '{record.name}' ({record.origin})" if record is not None else ""
+    return f"exporter '{exporter.name}'{where}"
+
+
+def _fix_hint(exporter: Any) -> str:
+    record = _plugin_record(exporter)
+    if record is None:
+        return "fix the exporter, or report it to its author"
+    if record.package:
+        return f"fix the plugin, or uninstall it: pip uninstall {record.package}"
+    if record.origin.startswith(("file ", "module ")):
+        return "fix the plugin, or remove it from TOPCLI_PLUGINS"
+    return "fix the plugin, or uninstall it"
 
 
 # --------------------------------------------------------------------------- writing
