@@ -844,3 +844,45 @@ def test_register_exporters_export_error_raised_by_the_plugin_is_shown_as_it_is(
     assert result.exit_code == 7, result.output
     assert "error: the PDF service is down" in stderr_of(result)
     assert "hint: try again in a minute" in stderr_of(result)
+
+
+# --------------------------------------------------------------------------- the docs' scales
+
+
+def test_register_frameworks_and_questions_docs_examples_keep_answers_on_their_scale(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plugins = [DATA / "team_retro.py", DATA / "competencies.py"]
+    monkeypatch.setenv("TOPCLI_PLUGINS", ":".join(map(str, plugins)))
+    reset_plugins()
+    retro = catalog.frameworks()["team-retro"].framework.question("energy")
+    confidence = top_with_plugins().question("comp_confidence")
+    assert (retro.min, retro.max) == (confidence.min, confidence.max) == (1, 10)
+
+    answers = sample_answers(catalog.frameworks()["team-retro"].framework)
+    too_high = start(
+        write_answers(tmp_path / "a.yaml", {**answers, "energy": 11}, framework="team-retro")
+    )
+    assert too_high.exit_code == 2, too_high.output
+    assert "energy" in stderr_of(too_high) and stored_sessions() == []
+    too_low = start(
+        write_answers(
+            tmp_path / "b.yaml", {**sample_answers(top_with_plugins()), "comp_confidence": 0}
+        )
+    )
+    assert too_low.exit_code == 2, too_low.output
+    assert "comp_confidence" in stderr_of(too_low) and stored_sessions() == []
+
+
+def test_a_misspelt_hook_parameter_is_named_with_the_right_one(use_plugin: UsePlugin) -> None:
+    class Typo:
+        @hookimpl
+        def register_questions(self, register: Any, framwork: Any, stage: Any) -> None:
+            raise AssertionError("never called")
+
+    use_plugin(Typo(), "typo")
+    (warning,) = [w for w in get_plugins().warnings if "'typo'" in w]
+    assert (
+        "cannot be registered: its register_questions has parameter 'framwork', which topcli "
+        "does not pass; did you mean 'framework'? (the parameters are register, framework, stage)"
+    ) in warning

@@ -129,7 +129,11 @@ class Plugins:
         try:
             self.pm.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
-            self.warn(record, f"cannot be registered: {exc}")
+            self.warn(
+                record,
+                f"cannot be registered: {_validation_problem(plugin, exc)}",
+                hint="see the hook's signature in docs/plugins.md",
+            )
             return record
         known = hookspecs.hook_names()
         callers = self.pm.get_hookcallers(plugin) or []
@@ -272,6 +276,27 @@ class Plugins:
         caller = getattr(self.pm.hook, hook_name)
         # pluggy keeps implementations in registration order; built-ins come first
         yield from caller.get_hookimpls()
+
+
+def _validation_problem(plugin: object, exc: Exception) -> str:
+    """pluggy's multi-line complaint about a hook's parameters, as one line that says which
+    parameter is wrong and what it was probably meant to be."""
+    import inspect
+
+    for hook_name in hookspecs.hook_names():
+        function = getattr(plugin, hook_name, None)
+        if function is None:
+            continue
+        expected = list(inspect.signature(getattr(hookspecs, hook_name)).parameters)
+        params = [p for p in inspect.signature(function).parameters if p != "self"]
+        unknown = [p for p in params if p not in expected]
+        if unknown:
+            return (
+                f"its {hook_name} has parameter '{unknown[0]}', which topcli does not pass"
+                f"{did_you_mean(unknown[0], expected)} (the parameters are "
+                f"{', '.join(expected)})"
+            )
+    return " ".join(str(exc).split())
 
 
 def _describe(exc: BaseException) -> str:

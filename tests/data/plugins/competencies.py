@@ -20,7 +20,8 @@ def register_questions(register, framework, stage):
             }
         )
     if stage.id == "plan":
+        scale = {"type": "number", "min": 1, "max": 10}
         register(
-            {"id": "comp_confidence", "prompt": "How confident are you (1-10)?", "type": "number"},
+            {"id": "comp_confidence", "prompt": "How confident are you (1-10)?", **scale},
             after="first_step",
         )
