@@ -150,10 +150,11 @@ def test_summary_starts_with_who_when_framework_then_the_plan_then_the_notes(
         "Decision recorded in the RFC; every team signed off, no open blockers",
         "Manager protects 2 days/week from on-call",
     ]
-    assert rows[2][0] == (
-        "Meet Amara monthly; ask about consensus-building and strategy docs"
-        " <em_open>(done)<em_close>"
-    )
+    # a closed action says so in its "by when" cell, the table keeps its four columns
+    assert rows[2][:2] == [
+        "Meet Amara monthly; ask about consensus-building and strategy docs",
+        "2026-03-20 (done)",
+    ]
     assert len(rows) == 1 + len(session.actions)
     # the plan's questions are not repeated in the notes
     prompts = [text for _, text in headings(tokens)]
@@ -165,6 +166,54 @@ def test_summary_starts_with_who_when_framework_then_the_plan_then_the_notes(
         if t.type == "list_item_open" and tokens[n + 2].content in ("Mentoring",)
     ]
     assert bullets == ["Mentoring"]
+
+
+@pytest.mark.parametrize(
+    ("now", "statuses", "by_when"),
+    [
+        # the day before the first action is due: nothing overdue, the done one says so
+        (
+            "2026-04-16T09:00:00+01:00",
+            ["open", "done", "open"],
+            ["2026-04-17", "2026-03-20 (done)", "2026-05-29"],
+        ),
+        # due today is not overdue yet
+        (
+            "2026-04-17T23:00:00+01:00",
+            ["open", "done", "open"],
+            ["2026-04-17", "2026-03-20 (done)", "2026-05-29"],
+        ),
+        (
+            "2026-04-18T09:00:00+01:00",
+            ["open", "done", "open"],
+            ["2026-04-17 (overdue)", "2026-03-20 (done)", "2026-05-29"],
+        ),
+        # closed actions are never overdue: they say how they were closed
+        (
+            "2026-07-01T09:00:00+01:00",
+            ["carried", "dropped", "open"],
+            ["2026-04-17 (carried over)", "2026-03-20 (dropped)", "2026-05-29 (overdue)"],
+        ),
+    ],
+    ids=["before", "due-today", "overdue", "closed"],
+)
+def test_the_by_when_cell_marks_overdue_and_closed_actions_as_the_terminal_plan_does(
+    monkeypatch: pytest.MonkeyPatch, now: str, statuses: list[str], by_when: list[str]
+) -> None:
+    data = fixture_data(monkeypatch)
+    for action, status in zip(data["answers"]["actions"], statuses, strict=True):
+        action["status"] = status
+    import_data(data)
+    monkeypatch.setenv("TOPCLI_NOW", now)
+    result = run_cli(["plan", "export", "--md"])
+    assert result.exit_code == 0, result.output
+    rows = table_rows(parse(result.stdout))
+    assert all(len(row) == 4 for row in rows)
+    assert [row[1] for row in rows[1:]] == by_when
+    assert [row[0] for row in rows[1:]] == [a["what"] for a in data["answers"]["actions"]]
+    # the same actions are overdue as in 'topcli plan show'
+    shown = run_cli(["plan", "show"])
+    assert shown.stdout.count("overdue") == result.stdout.count("(overdue)")
 
 
 def test_each_answer_line_is_a_paragraph_without_trailing_backslashes(
@@ -302,8 +351,8 @@ def test_hostile_text_reads_back_exactly(hostile: tuple[dict[str, Any], list[Tok
             assert answer_after(tokens, prompts[qid]) == value, qid
     rows = table_rows(tokens)[1:]
     for row, action in zip(rows, data["answers"]["actions"], strict=True):
-        what = row[0].removesuffix(" <em_open>(done)<em_close>")
-        assert [what, row[1], row[2], row[3]] == [
+        due = row[1].removesuffix(" (done)")
+        assert [row[0], due, row[2], row[3]] == [
             action["what"],
             action["due"],
             action["success"],

@@ -81,7 +81,7 @@ class TopcliGroup(TyperGroup):
             report_plugin_warnings()
             internal = TopcliError(
                 f"internal error: {type(exc).__name__}: {exc}",
-                hint="this is a bug in topcli; run the command again with --debug for the "
+                hint="this is a bug in topcli; run it again as 'topcli --debug ...' for the "
                 "traceback and include it in your report. Your saved answers are safe.",
             )
             report_error(internal, cause=exc)

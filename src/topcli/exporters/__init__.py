@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from topcli.errors import ExportError, UsageError, did_you_mean
+from topcli.errors import ExportError, TopcliError, UsageError, did_you_mean
 
 if TYPE_CHECKING:
     from topcli.plugins import PluginRecord
@@ -155,8 +155,6 @@ def _call(exporter: Any, function: Callable[[Any], Any], argument: Any) -> Any:
     A :class:`~topcli.errors.TopcliError` (a refusal the exporter meant) goes through as it is,
     and so does a crash of a built-in exporter: that is a bug in topcli.
     """
-    from topcli.errors import TopcliError
-
     try:
         return function(argument)
     except TopcliError:

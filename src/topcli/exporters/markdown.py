@@ -2,7 +2,9 @@
 
 The plan first, the notes after: who, when and which framework; then the plan (the actions as a
 table: what, by when, success measure, support) and the follow-up date; then each stage's
-questions and answers. A check-in is titled as one.
+questions and answers. A check-in is titled as one. The "by when" cell also says what the
+terminal's plan shows in its status column: an open action due before today (``clock.today()``)
+is ``(overdue)``; a closed one is ``(done)``, ``(dropped)`` or ``(carried over)``.
 
 Every piece of text that comes from a person or a framework file goes through :func:`escape`
 (or :func:`escape_block` for an answer, :func:`escape_cell` inside the table), so no answer can
@@ -17,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from topcli import clock
 
 if TYPE_CHECKING:
     from topcli.framework import Question
@@ -154,22 +158,32 @@ def _answer(question: Question, value: Any) -> list[str]:
     return [escape_block(str(value))]
 
 
+#: How the "by when" cell names a closed action's status (other statuses are shown as stored).
+_CLOSED = {"done": "done", "dropped": "dropped", "carried": "carried over"}
+
+
 def _actions_table(actions: Sequence[dict[str, Any]]) -> list[str]:
     if not actions:
         return ["*No actions in this plan.*"]
+    today = clock.today().isoformat()
     rows = [
         "| What | By when | Success measure | Support |",
         "| --- | --- | --- | --- |",
     ]
     for action in actions:
-        what = escape_cell(action["what"])
-        if action.get("status", "open") != "open":
-            what += f" *({one_line(action['status'])})*"
         cells = [
-            what,
-            action["due"],
+            escape_cell(action["what"]),
+            escape_cell(_by_when(action, today)),
             escape_cell(action["success"]),
             escape_cell(action["support"]),
         ]
         rows.append("| " + " | ".join(cells) + " |")
     return rows
+
+
+def _by_when(action: dict[str, Any], today: str) -> str:
+    """``2026-04-17``, ``2026-01-20 (overdue)`` as the terminal's plan says, ``... (done)``."""
+    status = action.get("status", "open")
+    if status == "open":
+        return f"{action['due']} (overdue)" if action["due"] < today else action["due"]
+    return f"{action['due']} ({_CLOSED.get(status, status)})"
