@@ -556,3 +556,23 @@ def test_plan_show_marks_open_actions_past_their_date_as_overdue(tmp_path: Path)
     assert "overdue" in overdue_row
     later_row = next(row for row in shown.splitlines() if "2026-04-13" in row)  # +6 weeks
     assert "open" in later_row and "overdue" not in later_row
+
+
+def test_an_unexpected_error_is_one_line_and_a_traceback_only_with_debug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import topcli.store
+
+    def broken(self: Any, **kwargs: Any) -> Any:
+        raise ValueError("day is out of range for month")
+
+    monkeypatch.setattr(topcli.store.Store, "session_rows", broken)
+    result = run(["sessions", "list"])
+    assert result.exit_code == 1
+    assert "error: internal error: ValueError: day is out of range for month" in result.stderr
+    assert "topcli --debug" in result.stderr
+    assert "Traceback" not in result.output
+    debug = run(["--debug", "sessions", "list"])
+    assert debug.exit_code == 1
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert 'raise ValueError("day is out of range for month")' in debug.stderr
