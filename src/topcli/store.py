@@ -300,24 +300,37 @@ class Store:
                 return candidate
 
     def session_row(self, session_id: str) -> sqlite3.Row:
-        row = self.db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        if row is None:
+        """A conversation by id, or by a unique start of one."""
+        return self._by_id(
+            "sessions",
+            session_id,
+            prefix=True,
+            noun="conversation",
+            hint="'topcli sessions list' shows the ids",
+            more="give more of the id",
+        )
+
+    def _by_id(
+        self, table: str, ident: str, *, prefix: bool, noun: str, hint: str, more: str
+    ) -> sqlite3.Row:
+        """The row of ``table`` with id ``ident``; with ``prefix``, the one row whose id starts
+        so. An ambiguous start is a :class:`UsageError` listing the ids it matches."""
+        row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", (ident,)).fetchone()
+        if row is None and prefix and ident:
+            pattern = ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             matches = self.db.execute(
-                "SELECT * FROM sessions WHERE id LIKE ? ESCAPE '\\'",
-                (session_id.replace("%", "\\%").replace("_", "\\_") + "%",),
+                f"SELECT * FROM {table} WHERE id LIKE ? ESCAPE '\\' ORDER BY id",
+                (pattern + "%",),
             ).fetchall()
-            if len(matches) == 1 and session_id:
-                return matches[0]
-            if len(matches) > 1 and session_id:
+            if len(matches) > 1:
                 raise UsageError(
-                    f"'{session_id}' is the start of {len(matches)} conversation ids: "
+                    f"'{ident}' is the start of {len(matches)} {noun} ids: "
                     + ", ".join(m["id"] for m in matches),
-                    hint="give more of the id",
+                    hint=more,
                 )
-            raise NotFoundError(
-                f"no conversation with id '{session_id}'",
-                hint="'topcli sessions list' shows the ids",
-            )
+            row = matches[0] if matches else None
+        if row is None:
+            raise NotFoundError(f"no {noun} with id '{ident}'", hint=hint)
         return row
 
     def session_rows(
@@ -581,25 +594,15 @@ class Store:
         An ambiguous start is a :class:`UsageError` listing the ids it matches. Ids that topcli
         takes from its own records (a check-in's reviewed actions) are looked up exactly.
         """
-        row = self.db.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
-        if row is None and prefix and action_id:
-            matches = self.db.execute(
-                "SELECT * FROM actions WHERE id LIKE ? ESCAPE '\\' ORDER BY id",
-                (action_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
-            ).fetchall()
-            if len(matches) > 1:
-                raise UsageError(
-                    f"'{action_id}' is the start of {len(matches)} action ids: "
-                    + ", ".join(m["id"] for m in matches),
-                    hint="give more of the id; 'topcli actions list' shows what each one is",
-                )
-            row = matches[0] if matches else None
-        if row is None:
-            raise NotFoundError(
-                f"no action with id '{action_id}'",
-                hint="'topcli actions list' shows the ids"
-                + ("; a unique start of one is enough" if prefix else ""),
-            )
+        row = self._by_id(
+            "actions",
+            action_id,
+            prefix=prefix,
+            noun="action",
+            hint="'topcli actions list' shows the ids"
+            + ("; a unique start of one is enough" if prefix else ""),
+            more="give more of the id; 'topcli actions list' shows what each one is",
+        )
         return self._action_dict(row)
 
     def set_action_status(self, action_id: str, status: str, note: str = "") -> None:
