@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -245,29 +245,50 @@ def _ident(value: Any, source: str, where: str, *, nullable: bool = False) -> No
 
 
 def _timestamp(value: Any, source: str, where: str, *, nullable: bool = False) -> None:
-    if value is None and nullable:
-        return
-    ok = isinstance(value, str) and _TIMESTAMP_RE.match(value)
-    if ok:
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
-            ok = False
-    if not ok:
-        _fail(source, where, f"{value!r} is not an ISO 8601 date-time with offset")
+    _iso(
+        value,
+        source,
+        where,
+        _TIMESTAMP_RE,
+        datetime.fromisoformat,
+        "an ISO 8601 date-time with offset",
+        nullable=nullable,
+    )
 
 
 def _date(value: Any, source: str, where: str, *, nullable: bool = False) -> None:
+    _iso(
+        value,
+        source,
+        where,
+        _DATE_RE,
+        date.fromisoformat,
+        "an ISO 8601 date (YYYY-MM-DD)",
+        nullable=nullable,
+    )
+
+
+def _iso(
+    value: Any,
+    source: str,
+    where: str,
+    shape: re.Pattern[str],
+    parse: Callable[[str], Any],
+    what: str,
+    *,
+    nullable: bool,
+) -> None:
+    """``value`` has the exact written form (``shape``) and is a real date or time (``parse``)."""
     if value is None and nullable:
         return
-    ok = isinstance(value, str) and _DATE_RE.match(value)
+    ok = isinstance(value, str) and shape.match(value) is not None
     if ok:
         try:
-            date.fromisoformat(value)
+            parse(value)
         except ValueError:
             ok = False
     if not ok:
-        _fail(source, where, f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)")
+        _fail(source, where, f"{value!r} is not {what}")
 
 
 def _enum(value: Any, choices: Sequence[str | None], source: str, where: str) -> None:
