@@ -172,3 +172,14 @@ class Terminal:
     def output(self) -> str:
         """Everything shown since the last match, for failure messages."""
         return str(self.child.before)
+
+
+def seed_conversation(monkeypatch: Any, answers: Any, now: str) -> None:
+    """Hold a conversation from an answers file as if at ``now``, then return to the suite's
+    fixed clock (``conftest.FIXED_NOW``)."""
+    from conftest import FIXED_NOW
+
+    monkeypatch.setenv("TOPCLI_NOW", now)
+    result = run_cli(["start", "--answers", str(answers), "--no-input"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("TOPCLI_NOW", FIXED_NOW)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import Keys, block, line, run_cli
+from helpers import Keys, block, line, run_cli, seed_conversation
 from topcli.checkin import apply_outcome, build_checkin_framework, checkin_basis
 from topcli.cli import app
 from topcli.framework import framework_from_data
@@ -23,10 +23,8 @@ TODAY = "2026-03-02T09:00:00+00:00"
 def seed(
     monkeypatch: pytest.MonkeyPatch, name: str, now: str = "2026-01-05T10:00:00+00:00"
 ) -> None:
-    monkeypatch.setenv("TOPCLI_NOW", now)
-    result = run_cli(["start", "--answers", str(DATA / name), "--no-input"])
-    assert result.exit_code == 0, result.output
-    monkeypatch.setenv("TOPCLI_NOW", TODAY)
+    """Hold a conversation from an answers file in tests/data/followthrough at ``now``."""
+    seed_conversation(monkeypatch, DATA / name, now)
 
 
 def cli(*args: str) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import Keys, run_cli
+from helpers import Keys, run_cli, seed_conversation
 from topcli.cli import app
 from topcli.followthrough import OVERDUE_EXIT_CODE, plural
 
@@ -20,10 +20,7 @@ def seed(
     monkeypatch: pytest.MonkeyPatch, name: str, now: str = "2026-01-05T10:00:00+00:00"
 ) -> None:
     """Hold a conversation from an answers file in tests/data/followthrough at ``now``."""
-    monkeypatch.setenv("TOPCLI_NOW", now)
-    result = run_cli(["start", "--answers", str(DATA / name), "--no-input"])
-    assert result.exit_code == 0, result.output
-    monkeypatch.setenv("TOPCLI_NOW", "2026-03-02T09:00:00+00:00")
+    seed_conversation(monkeypatch, DATA / name, now)
 
 
 def cli(*args: str) -> Any:
