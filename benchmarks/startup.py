@@ -1,12 +1,16 @@
-"""How much does starting topcli cost, compared with starting Python itself?
+"""How much does starting topcli cost, compared with the smallest Typer app on the same stack?
 
-Every number is a ratio against a baseline measured in this same run (``python -c pass`` with
-the same interpreter), so the result means the same on a fast laptop and a slow CI box. It also
-lists which heavy modules each command imports: ``--help`` and ``sessions list`` should load
-neither prompts (questionary, prompt_toolkit) nor YAML nor calendars.
+The floor is a minimal two-command Typer app (``benchmarks/floor_app.py``) run by the same
+interpreter with the same installed Typer, in this same run. Every figure is a ratio against it,
+so the result means the same on a fast laptop and a slow CI box, and it says what topcli adds on
+top of what its command-line library costs. ``python -c pass`` is shown for reference.
 
-    python benchmarks/startup.py            # 15 runs each
-    python benchmarks/startup.py --quick    # 3 runs each (CI)
+Runs are interleaved (one of each command per round) so a busy machine slows all of them alike.
+It also lists which heavy modules each command imports: light commands load neither prompts
+(questionary, prompt_toolkit) nor YAML nor calendars nor pluggy nor pydantic.
+
+    python benchmarks/startup.py            # 15 rounds
+    python benchmarks/startup.py --quick    # 3 rounds (CI, informational)
 """
 
 from __future__ import annotations
@@ -18,24 +22,42 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-HEAVY = ("questionary", "prompt_toolkit", "yaml", "icalendar", "markdown_it", "jsonschema")
+HEAVY = (
+    "questionary",
+    "prompt_toolkit",
+    "yaml",
+    "icalendar",
+    "markdown_it",
+    "jsonschema",
+    "pluggy",
+    "pydantic",
+)
+FLOOR_APP = str(Path(__file__).with_name("floor_app.py"))
 
-COMMANDS: dict[str, list[str]] = {
-    "--version": ["--version"],
-    "--help": ["--help"],
-    "sessions list": ["sessions", "list"],
-    "frameworks list": ["frameworks", "list"],
+#: command -> (arguments, target ratio to the floor); issue 12a.
+COMMANDS: dict[str, tuple[list[str], float]] = {
+    "--version": (["--version"], 1.0),
+    "--help": (["--help"], 1.15),
+    "sessions list": (["sessions", "list"], 1.15),
+    "people list": (["people", "list"], 1.15),
+    "followup": (["followup"], 1.15),
+    "plan show": (["plan", "show"], 1.15),
+    "frameworks list": (["frameworks", "list"], 1.15),
+    "actions list": (["actions", "list"], 1.15),
 }
 
 
-def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def measure(commands: dict[str, list[str]], env: dict[str, str], rounds: int) -> dict[str, float]:
+    """Median wall time of each command, interleaved round by round."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, argv in commands.items():
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def heavy_modules(args: list[str], env: dict[str, str]) -> list[str]:
@@ -50,25 +72,44 @@ def heavy_modules(args: list[str], env: dict[str, str]) -> list[str]:
         f"print('HEAVY:', ' '.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True
     ).stdout
-    marker = [line for line in out.splitlines() if line.startswith("HEAVY:")][-1]
-    return marker.removeprefix("HEAVY:").split()
+    marker = [line for line in out.splitlines() if line.startswith("HEAVY:")] or ["HEAVY: ?"]
+    return marker[-1].removeprefix("HEAVY:").split()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 runs per command")
-    runs = 3 if parser.parse_args().quick else 15
+    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 15")
+    rounds = 3 if parser.parse_args().quick else 15
+    from importlib.metadata import version
+
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "TOPCLI_HOME": home, "TOPCLI_DISABLE_PLUGIN_AUTOLOAD": "1"}
-        baseline = timed([sys.executable, "-c", "pass"], env, runs)
-        print(f"baseline: python -c pass = {baseline * 1000:.0f} ms (median of {runs})")
-        print(f"{'command':<18} {'ratio':>7}  heavy modules imported")
-        for name, args in COMMANDS.items():
-            seconds = timed([sys.executable, "-m", "topcli", *args], env, runs)
+        env = {
+            **os.environ,
+            "TOPCLI_HOME": home,
+            "TOPCLI_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "TOPCLI_NOW": "2026-03-02T09:00:00+00:00",
+        }
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "floor": [sys.executable, FLOOR_APP, "hello", "--name", "x"],
+        }
+        for name, (args, _target) in COMMANDS.items():
+            commands[name] = [sys.executable, "-m", "topcli", *args]
+        times = measure(commands, env, rounds)
+        floor = times["floor"]
+        print(
+            f"floor: a two-command Typer {version('typer')} app = {floor * 1000:.0f} ms; "
+            f"python -c pass = {times['python -c pass'] / floor:.2f}x of it "
+            f"(medians of {rounds} interleaved rounds)"
+        )
+        print(f"{'command':<16} {'ratio':>6} {'target':>7}  {'met':<4} heavy modules imported")
+        for name, (args, target) in COMMANDS.items():
+            ratio = times[name] / floor
             heavy = heavy_modules(args, env)
-            print(f"{name:<18} {seconds / baseline:>6.1f}x  {' '.join(heavy) or '-'}")
+            met = "yes" if ratio <= target else "NO"
+            print(f"{name:<16} {ratio:>5.2f}x {target:>6.2f}x  {met:<4} {' '.join(heavy) or '-'}")
 
 
 if __name__ == "__main__":
