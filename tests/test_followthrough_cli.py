@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from helpers import Keys, run_cli, seed_conversation
 from topcli.cli import app
-from topcli.followthrough import OVERDUE_EXIT_CODE, plural
+from topcli.followthrough import OVERDUE_EXIT_CODE
+from topcli.wording import plural
 
 DATA = Path(__file__).parent / "data" / "followthrough"
 
