@@ -17,14 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from topcli.clock import add_months
 from topcli.errors import UsageError
+from topcli.session import Session
 from topcli.wording import plural
-
-if TYPE_CHECKING:
-    from topcli.session import Session
 
 #: ``topcli followup`` exits with this when something is overdue (0 when nothing is). Distinct from
 #: every error's exit code (1-8, 130), so a cron job or shell prompt can tell "overdue" from

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from topcli.checkin import revisited_answers
 from topcli.followthrough import session_date
 from topcli.people import PersonRecord
 
@@ -16,8 +17,6 @@ def _instant(stamp: str) -> datetime:
 
 def history(person: PersonRecord, today: date) -> dict[str, Any]:
     """One person's timeline: conversations, actions set and closed, and Think over time."""
-    from topcli.checkin import revisited_answers
-
     entries: list[tuple[datetime, int, dict[str, Any]]] = []
     for session in person.sessions:
         entries.append(
@@ -75,7 +74,7 @@ def history(person: PersonRecord, today: date) -> dict[str, Any]:
         "today": today.isoformat(),
         "timeline": [entry for _, _, entry in entries],
         "actions": action_counts(person),
-        "think": _think_over_time(person, revisited_answers),
+        "think": _think_over_time(person),
     }
 
 
@@ -104,7 +103,7 @@ def action_counts(person: PersonRecord) -> dict[str, int]:
     return counts
 
 
-def _think_over_time(person: PersonRecord, revisited: Any) -> list[dict[str, Any]]:
+def _think_over_time(person: PersonRecord) -> list[dict[str, Any]]:
     """Each Think (first-stage) question and every answer it got, marking the changes.
 
     Conversations answer the first stage of their framework; a check-in answers it again only
@@ -116,7 +115,7 @@ def _think_over_time(person: PersonRecord, revisited: Any) -> list[dict[str, Any
     think: str | None = None
     for session in person.sessions:
         if session.kind == "checkin":
-            answers = revisited(session).get(think, {}) if think is not None else {}
+            answers = revisited_answers(session).get(think, {}) if think is not None else {}
             prompts = {qid: prompt for qid, (prompt, _) in answers.items()}
             values = {qid: value for qid, (_, value) in answers.items()}
         else:

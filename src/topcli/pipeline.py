@@ -119,7 +119,11 @@ def hold(
         with interrupts("nothing was saved yet (no conversation started)"):
             person = terminal.ask_person()
     with store.transaction():
-        row = new.person_row or store.person_for_new_session(str(person))
+        row = (
+            new.person_row
+            if new.person_row is not None
+            else store.person_for_new_session(str(person))
+        )
         session_id = create_with_answers(
             store, row["id"], new.framework, parsed, **new.store_kwargs
         )
