@@ -36,21 +36,26 @@ def interrupts(
     The reason is "interrupted" (Ctrl-C) or "input ended" (end of input). ``then`` says what
     the interruption means where it happens: a message ("nothing was deleted"), or a function
     from the reason to the error (a paused conversation says what is kept and how to go on).
-    An :class:`Interrupted` from a prompt inside the block is worded again the same way, so the
-    innermost prompt and the outermost caller each say their part once.
+    An :class:`Interrupted` raised inside (by a prompt) passes through as it is without
+    ``then``, and is worded by ``then`` with its message as the reason otherwise, so each
+    layer says its part once.
     """
     try:
         yield
-    except (KeyboardInterrupt, EOFError, Interrupted) as exc:
-        if isinstance(exc, Interrupted):
-            if then is None:
-                raise
-            reason = exc.message
-        else:
-            reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else "input ended"
+    except Interrupted as exc:
         if then is None:
-            raise Interrupted(reason) from None
-        raise (Interrupted(then) if isinstance(then, str) else then(reason)) from None
+            raise
+        raise _interrupted(then, exc.message) from None
+    except KeyboardInterrupt:
+        raise _interrupted(then, "interrupted") from None
+    except EOFError:
+        raise _interrupted(then, "input ended") from None
+
+
+def _interrupted(then: str | Callable[[str], Interrupted] | None, reason: str) -> Interrupted:
+    if then is None:
+        return Interrupted(reason)
+    return Interrupted(then) if isinstance(then, str) else then(reason)
 
 
 class Prompter(Protocol):
@@ -271,7 +276,8 @@ class TerminalPrompter:
         import questionary
 
         options = [questionary.Choice(label, value=value) for label, value in choices]
-        return self._run(questionary.select(message, choices=options))  # type: ignore[no-any-return]
+        picked: T = self._run(questionary.select(message, choices=options))
+        return picked
 
     def ask(
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
