@@ -83,7 +83,7 @@ def deterministic_ids(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def hold_conversation(monkeypatch: pytest.MonkeyPatch) -> Session:
     """The fixture's conversation, held with the real runner from the answers file."""
-    from topcli.runner import StartRequest, start_session
+    from topcli.pipeline import StartRequest, start_session
 
     deterministic_ids(monkeypatch)
     session = start_session(StartRequest(answers_file=str(ANSWERS), interactive=False))

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import Keys, block, line, run_cli, seed_conversation
-from topcli.checkin import apply_outcome, build_checkin_framework, checkin_basis
+from topcli.checkin import build_checkin_framework, checkin_basis
+from topcli.checkin_outcome import apply_outcome
 from topcli.cli import app
 from topcli.framework import framework_from_data
 from topcli.store import Store

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from helpers import Keys, run_cli, seed_conversation
 from topcli.cli import app
-from topcli.followthrough import OVERDUE_EXIT_CODE, plural
+from topcli.followthrough import OVERDUE_EXIT_CODE
+from topcli.wording import plural
 
 DATA = Path(__file__).parent / "data" / "followthrough"
 
@@ -431,6 +432,15 @@ def test_ambiguous_person_in_a_terminal_is_asked_which_one(two_sams: None) -> No
     assert "Coffee with Priya" not in result.stdout
     # an exact id needs no question
     assert "Coffee with Priya" in cli("actions", "list", "--person", "sam-lee").stdout
+
+
+@pytest.mark.parametrize("key", [Keys.CTRL_C, Keys.CTRL_D])
+def test_ctrl_c_at_the_person_picker_does_nothing(two_sams: None, key: str) -> None:
+    for args in (["history", "Sam"], ["checkin", "Sam"]):
+        result = run_cli(args, key)
+        assert result.exit_code == 130, result.output
+        assert "nothing was done (no person chosen)" in result.stderr
+    assert len(json.loads(cli("sessions", "list", "--json").stdout)) == 2
 
 
 # --------------------------------------------------------------------------- past follow-up dates

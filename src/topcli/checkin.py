@@ -13,11 +13,12 @@ continues it and every exporter reads it like any other conversation. Its stages
   and Opportunities in TOP), each starting from the person's latest answer.
 * **Plan**: new actions and the next follow-up date.
 
-When the check-in is complete, :func:`apply_outcome` (called by the runner, whichever command
-finishes it) updates the reviewed actions in one transaction: Done and Drop close them with the
-progress as a dated note; Carry over *moves* the action: the check-in's plan gets a new open
-action with ``carried_from`` = the old id (and the new due date and support), and the old one gets
-status ``carried``, so each piece of work is open in exactly one place.
+When the check-in is complete, :func:`topcli.checkin_outcome.apply_outcome` (called whichever
+command finishes it: see :mod:`topcli.pipeline`) updates the reviewed actions in one
+transaction: Done and Drop close them with the progress as a dated note; Carry over *moves* the
+action: the check-in's plan gets a new open action with ``carried_from`` = the old id (and the
+new due date and support), and the old one gets status ``carried``, so each piece of work is open
+in exactly one place.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from datetime import date
 from typing import Any
 
 from topcli.clock import add_months
-from topcli.errors import AnswerError, MissingAnswersError, NotFoundError, UsageError
-from topcli.followthrough import plural
+from topcli.errors import AnswerError, NotFoundError, UsageError
 from topcli.framework import Condition, Framework, Question, Stage
 from topcli.session import Session
 from topcli.store import Store
+from topcli.wording import plural
 
 CHECKIN_FRAMEWORK_ID = "checkin"
 CHECKIN_VERSION = "1.0"
@@ -398,72 +399,10 @@ def _plan_stage(basis: CheckinBasis) -> Stage:
     )
 
 
-# --------------------------------------------------------------------------- holding one
-
-
-def start_checkin(
-    store: Store,
-    person: sqlite3.Row,
-    *,
-    answers_file: str | None = None,
-    interactive: bool = True,
-) -> Session:
-    """Build the check-in, check given answers, create the session and run it.
-
-    As with ``topcli start``, whatever can be refused (no earlier conversation, a bad answers
-    file, missing answers with no one to ask) is refused before the session is created.
-    """
-    from topcli import clock
-    from topcli.catalog import with_plugin_questions
-    from topcli.framework import framework_from_data
-    from topcli.loader import load_answers_file
-    from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
-    from topcli.runner import SessionRunner, create_with_answers
-
-    today = clock.today()
-    basis = checkin_basis(store, person)
-    framework = with_plugin_questions(build_checkin_framework(basis, today))
-    # the session reloads its framework from this snapshot: prove now that it will
-    framework_from_data(framework.to_dict())
-    given: dict[str, Any] = {"person": None, "framework": None, "answers": {}}
-    if answers_file:
-        given = load_answers_file(answers_file)
-        _check_answers_file(store, given, person, answers_file)
-    parsed, missing = prepare_answers(
-        [q for _, q in framework.questions()],
-        given["answers"],
-        today,
-        source=answers_file or "answers",
-    )
-    terminal = TerminalPrompter(today) if interactive else None
-    if terminal is None and missing:
-        raise MissingAnswersError(
-            [f"{q.id}: {q.prompt}" for q in missing],
-            hint="answer them in an answers file (--answers FILE) or run 'topcli checkin' "
-            "in a terminal",
-        )
-    session_id = create_with_answers(
-        store, basis.person_id, framework, parsed, kind="checkin", previous_id=basis.previous.id
-    )
-    if terminal is not None:
-        n = plural(len(basis.open_actions), "open action")
-        terminal.console.print(
-            f"Check-in [bold]{session_id}[/bold] with {_escape(basis.person_name)}, following "
-            f"the conversation of {basis.previous.started_at[:10]}: {n} to review. Every answer "
-            "is saved as you go; Ctrl-C pauses."
-        )
-    return SessionRunner(store, terminal or ScriptedPrompter({}), today).run(session_id)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _check_answers_file(
+def check_answers_file(
     store: Store, given: Mapping[str, Any], person: sqlite3.Row, path: str
 ) -> None:
+    """Refuse an answers file written for another framework or another person."""
     framework = given.get("framework")
     if framework not in (None, CHECKIN_FRAMEWORK_ID):
         raise UsageError(
@@ -476,107 +415,3 @@ def _check_answers_file(
             f"{path}: person '{named}' is not {person['name']}, the person checked in with",
             hint="remove 'person:' from the file or fix it",
         )
-
-
-# --------------------------------------------------------------------------- the outcome
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a check-in did to the actions it reviewed (ids)."""
-
-    done: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()
-    #: (old id, new id) pairs.
-    carried: tuple[tuple[str, str], ...] = ()
-
-
-def apply_outcome(store: Store, session_id: str) -> Outcome:
-    """Close, drop or carry over each reviewed action, all in one transaction.
-
-    Idempotent: an action that is no longer open (the outcome was applied already, or someone
-    marked it with ``topcli actions`` while the check-in was paused) is left as it is; an
-    action deleted meanwhile with its conversation is skipped.
-    """
-    session = store.load(session_id)
-    if session.kind != "checkin":
-        return Outcome()
-    answers = session.answers
-    plan = session.framework.first_of_type("actions")
-    done: list[str] = []
-    dropped: list[str] = []
-    carried: list[tuple[str, str]] = []
-    with store.transaction():
-        for action_id in reviewed_action_ids(session.framework):
-            status = answers.get(action_question(action_id, "status"))
-            if status not in OUTCOMES:
-                continue
-            try:
-                action = store.action_row(action_id)
-            except NotFoundError:
-                continue
-            if action["status"] != "open":
-                continue
-            progress = _text(answers.get(action_question(action_id, "progress")))
-            barriers = _text(answers.get(action_question(action_id, "barriers")))
-            note = _join(progress, f"Barriers: {barriers}" if barriers else "")
-            if status == DONE:
-                store.set_action_status(action_id, "done", note=note)
-                done.append(action_id)
-            elif status == DROP:
-                store.set_action_status(action_id, "dropped", note=note)
-                dropped.append(action_id)
-            elif plan is not None:
-                new_id = _carry(store, session, plan.id, action, answers, note)
-                carried.append((action_id, new_id))
-    return Outcome(tuple(done), tuple(dropped), tuple(carried))
-
-
-def _carry(
-    store: Store,
-    session: Session,
-    question_id: str,
-    action: Mapping[str, Any],
-    answers: Mapping[str, Any],
-    note: str,
-) -> str:
-    """Move ``action`` into the check-in's plan; the old one is closed as ``carried``."""
-    old = action["id"]
-    support_id = action_question(old, "support")
-    support = answers[support_id] if support_id in answers else action["support"]
-    new_id = store.add_action(
-        session.id,
-        question_id,
-        {
-            "what": action["what"],
-            "due": answers.get(action_question(old, "new_due")) or action["due"],
-            "success": action["success"],
-            "support": support or "",
-            "carried_from": old,
-        },
-    )
-    store.add_action_note(new_id, _join(f"Carried over from action {old}.", note))
-    store.set_action_status(
-        old,
-        "carried",
-        note=_join(f"Carried over to action {new_id} (check-in {session.id}).", note),
-    )
-    return new_id
-
-
-def outcome_of(session: Session) -> dict[str, list[str]]:
-    """What the check-in decided for each reviewed action, as recorded in its answers."""
-    found: dict[str, list[str]] = {DONE: [], CARRY: [], DROP: []}
-    for action_id in reviewed_action_ids(session.framework):
-        status = session.answers.get(action_question(action_id, "status"))
-        if status in found:
-            found[status].append(action_id)
-    return found
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _join(*parts: str) -> str:
-    return "\n".join(p for p in parts if p)

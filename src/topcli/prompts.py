@@ -5,16 +5,17 @@ prompter answers from an answers file, and tests drive the terminal one with rea
 questionary (and prompt_toolkit) are imported inside the methods so other commands stay fast.
 
 Every questionary call uses ``unsafe_ask()`` so Ctrl-C reaches us as ``KeyboardInterrupt``; we
-turn it (and end of input) into :class:`topcli.errors.Interrupted`, and the runner has already
-saved every earlier answer.
+turn it (and end of input) into :class:`topcli.errors.Interrupted` with :func:`interrupts`, the
+one place that does, and the runner has already saved every earlier answer.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question, Stage, parse_action
@@ -22,6 +23,39 @@ from topcli.wording import plural
 
 #: Saves what was typed of an unfinished answer (the actions typed so far).
 KeepDraft = Callable[[Any], None]
+
+T = TypeVar("T")
+
+
+@contextmanager
+def interrupts(
+    then: str | Callable[[str], Interrupted] | None = None,
+) -> Iterator[None]:
+    """Ctrl-C and end of input inside the block become :class:`Interrupted`: the one place.
+
+    The reason is "interrupted" (Ctrl-C) or "input ended" (end of input). ``then`` says what
+    the interruption means where it happens: a message ("nothing was deleted"), or a function
+    from the reason to the error (a paused conversation says what is kept and how to go on).
+    An :class:`Interrupted` raised inside (by a prompt) passes through as it is without
+    ``then``, and is worded by ``then`` with its message as the reason otherwise, so each
+    layer says its part once.
+    """
+    try:
+        yield
+    except Interrupted as exc:
+        if then is None:
+            raise
+        raise _interrupted(then, exc.message) from None
+    except KeyboardInterrupt:
+        raise _interrupted(then, "interrupted") from None
+    except EOFError:
+        raise _interrupted(then, "input ended") from None
+
+
+def _interrupted(then: str | Callable[[str], Interrupted] | None, reason: str) -> Interrupted:
+    if then is None:
+        return Interrupted(reason)
+    return Interrupted(then) if isinstance(then, str) else then(reason)
 
 
 class Prompter(Protocol):
@@ -35,6 +69,14 @@ class Prompter(Protocol):
 
     def ask_person(self) -> str:
         """Who the conversation is with."""
+
+    def confirm(self, message: str, *, default: bool = False, key: str | None = None) -> bool:
+        """A yes/no question outside a framework (``key`` names it for a scripted answer)."""
+
+    def choose(
+        self, message: str, choices: Sequence[tuple[str, T]], *, key: str | None = None
+    ) -> T:
+        """One of ``choices`` (label, value): returns the value of the one picked."""
 
 
 def is_interactive() -> bool:
@@ -72,6 +114,30 @@ class ScriptedPrompter:
         if self.fallback is None:
             raise AnswerError("no person given", hint="use --person NAME")
         return self.fallback.ask_person()
+
+    def confirm(self, message: str, *, default: bool = False, key: str | None = None) -> bool:
+        if key is not None and key in self.values:
+            return bool(self.values[key])
+        if self.fallback is not None:
+            return self.fallback.confirm(message, default=default, key=key)
+        return default
+
+    def choose(
+        self, message: str, choices: Sequence[tuple[str, T]], *, key: str | None = None
+    ) -> T:
+        """The scripted value (a choice's value or its label), else the fallback's pick."""
+        if key is not None and key in self.values:
+            wanted = self.values[key]
+            for label, value in choices:
+                if wanted in (value, label):
+                    return value
+            raise AnswerError(
+                f"answer to '{key}': {wanted!r} is not one of the choices",
+                hint="choose one of: " + ", ".join(label for label, _ in choices),
+            )
+        if self.fallback is not None:
+            return self.fallback.choose(message, choices, key=key)
+        raise AnswerError(f"no answer to '{key or message}'", hint="run it in a terminal")
 
 
 def prepare_answers(
@@ -199,6 +265,20 @@ class TerminalPrompter:
         )
         return " ".join(str(name).split())
 
+    def confirm(self, message: str, *, default: bool = False, key: str | None = None) -> bool:
+        import questionary
+
+        return bool(self._run(questionary.confirm(message, default=default)))
+
+    def choose(
+        self, message: str, choices: Sequence[tuple[str, T]], *, key: str | None = None
+    ) -> T:
+        import questionary
+
+        options = [questionary.Choice(label, value=value) for label, value in choices]
+        picked: T = self._run(questionary.select(message, choices=options))
+        return picked
+
     def ask(
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
     ) -> Any:
@@ -321,12 +401,8 @@ class TerminalPrompter:
 
     @staticmethod
     def _run(prompt: Any) -> Any:
-        try:
+        with interrupts():
             return prompt.unsafe_ask()
-        except KeyboardInterrupt:
-            raise Interrupted("interrupted") from None
-        except EOFError:
-            raise Interrupted("input ended") from None
 
 
 def _terminal_columns() -> int:

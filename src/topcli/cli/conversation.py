@@ -40,8 +40,8 @@ def start(
     ),
 ) -> None:
     """Hold a guided career conversation, stage by stage. Every answer is saved as you go."""
+    from topcli.pipeline import StartRequest, start_session
     from topcli.prompts import is_interactive
-    from topcli.runner import StartRequest, start_session
 
     session = start_session(
         StartRequest(
@@ -63,8 +63,8 @@ def resume(
     """Continue an unfinished conversation at its first unanswered question."""
     from rich.markup import escape
 
+    from topcli.pipeline import resume_session
     from topcli.prompts import is_interactive
-    from topcli.runner import resume_session
 
     session, was_complete = resume_session(session_id, interactive=is_interactive())
     if was_complete:

@@ -91,8 +91,9 @@ def delete(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.", metavar=""),
 ) -> None:
     """Delete a conversation and its answers and actions for good."""
+    from topcli import clock
     from topcli.errors import UsageError
-    from topcli.prompts import is_interactive
+    from topcli.prompts import TerminalPrompter, interrupts, is_interactive
     from topcli.store import Store
 
     store = Store()
@@ -100,18 +101,13 @@ def delete(
     if not yes:
         if not is_interactive():
             raise UsageError("deleting needs confirmation", hint="add --yes to confirm")
-        import questionary
-
-        from topcli.errors import Interrupted
-
-        try:
-            sure = questionary.confirm(
+        with interrupts("nothing was deleted"):
+            sure = TerminalPrompter(clock.today()).confirm(
                 f"Delete conversation {session.id} with {session.person_name} "
                 f"({len(session.answers)} answers)? This cannot be undone.",
                 default=False,
-            ).unsafe_ask()
-        except (KeyboardInterrupt, EOFError):
-            raise Interrupted("nothing was deleted") from None
+                key="delete",
+            )
         if not sure:
             console().print("Nothing deleted.")
             return

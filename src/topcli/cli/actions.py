@@ -1,0 +1,123 @@
+"""``topcli actions``: list, done, drop and note actions across all conversations."""
+
+from __future__ import annotations
+
+import typer
+
+from topcli.cli._base import console, print_json
+
+app = typer.Typer(
+    help="Track actions across all conversations: list, done, drop, note.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_actions(
+    person: str = typer.Option(
+        None, "--person", "-p", help="Only this person's actions.", metavar="NAME"
+    ),
+    due_within: str = typer.Option(
+        None,
+        "--due-within",
+        help="Only actions due within this period (e.g. 14d, 2w, 1m); overdue ones included.",
+        metavar="PERIOD",
+    ),
+    overdue: bool = typer.Option(
+        False, "--overdue", help="Only actions past their due date.", metavar=""
+    ),
+    all_: bool = typer.Option(
+        False, "--all", help="Include done, dropped and carried-over actions.", metavar=""
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+) -> None:
+    """Open actions across all conversations, soonest due first, with their ids."""
+    from topcli import clock
+    from topcli.cli.people import person_id
+    from topcli.followthrough import parse_period
+    from topcli.people import action_items, load_people, select_actions
+    from topcli.prompts import is_interactive
+    from topcli.store import Store
+
+    today = clock.today()
+    until = parse_period(due_within).end(today) if due_within else None
+    store = Store()
+    pid = person_id(store, person, interactive=not as_json and is_interactive())
+    items = select_actions(
+        action_items(load_people(store, pid)),
+        today,
+        until=until,
+        overdue=overdue,
+        include_closed=all_,
+    )
+    if as_json:
+        print_json([item.to_json(today) for item in items])
+        return
+    out = console()
+    if not items:
+        which = "actions" if all_ else "open actions"
+        scope = " overdue" if overdue else (f" due by {until.isoformat()}" if until else "")
+        out.print(f"No {which}{scope}. Nice.")
+        return
+    from topcli.render_followthrough import WIDE, actions_table
+
+    out.print(actions_table(items, today, wide=out.width >= WIDE))
+
+
+@app.command("done")
+def done(
+    action_id: str = typer.Argument(
+        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+    ),
+    note: str = typer.Option(
+        "", "--note", "-n", help="A dated note, e.g. what was achieved.", metavar="TEXT"
+    ),
+) -> None:
+    """Mark an action done."""
+    _close(action_id, "done", note)
+
+
+@app.command("drop")
+def drop(
+    action_id: str = typer.Argument(
+        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+    ),
+    note: str = typer.Option(
+        "", "--note", "-n", help="A dated note, e.g. why it was dropped.", metavar="TEXT"
+    ),
+) -> None:
+    """Drop an action that no longer matters."""
+    _close(action_id, "dropped", note)
+
+
+def _close(action_id: str, status: str, note: str) -> None:
+    from rich.markup import escape
+
+    from topcli.action_changes import close_action
+    from topcli.store import Store
+
+    item = close_action(Store(), action_id, status, note)
+    console().print(
+        f"Action {item.id} ('{escape(str(item.action['what']))}', "
+        f"{escape(item.person.name)}) is now [bold]{status}[/bold]."
+    )
+
+
+@app.command("note")
+def note(
+    action_id: str = typer.Argument(
+        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+    ),
+    text: str = typer.Argument(..., help="The note.", metavar="TEXT"),
+) -> None:
+    """Add a dated note to an action (its status stays as it is)."""
+    from rich.markup import escape
+
+    from topcli.action_changes import note_action
+    from topcli.store import Store
+    from topcli.wording import plural
+
+    item = note_action(Store(), action_id, text)
+    console().print(
+        f"Noted on action {item.id} ('{escape(str(item.action['what']))}', "
+        f"{escape(item.person.name)}): {plural(len(item.action['notes']), 'note')}."
+    )

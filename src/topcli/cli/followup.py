@@ -1,0 +1,99 @@
+"""``topcli followup``: what is overdue and due soon, with an exit status for scripts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from topcli.cli._base import console, print_json
+
+if TYPE_CHECKING:
+    from topcli.followup import FollowupReport
+
+FOLLOWUP_HELP = "\n\n".join(
+    (
+        "Upcoming and overdue follow-up conversations and actions, soonest first.",
+        "Shows everything overdue and everything due within --within (default 14 days), with "
+        "how many days until or since each.",
+        "Exit status: 0 when nothing is overdue, 10 when something is overdue; any other "
+        "non-zero status is an error. For a cron job or a shell prompt:",
+        "topcli followup -q; [ $? -eq 10 ] && echo overdue",
+    )
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``followup`` to the root app."""
+    app.command(help=FOLLOWUP_HELP)(followup)
+
+
+def followup(
+    within: str = typer.Option(
+        "14d",
+        "--within",
+        "-w",
+        help="Show what is due within this period (e.g. 7d, 2w, 1m).",
+        metavar="PERIOD",
+    ),
+    all_: bool = typer.Option(
+        False, "--all", help="Everything scheduled, however far ahead.", metavar=""
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print nothing; only the exit status tells.", metavar=""
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+) -> None:
+    from topcli import clock
+    from topcli.followthrough import parse_period
+    from topcli.followup import followup_report
+    from topcli.people import load_people
+    from topcli.store import Store
+
+    today = clock.today()
+    until = None if all_ else parse_period(within, option="--within").end(today)
+    report = followup_report(load_people(Store()), today, until)
+    if as_json:
+        print_json(report.to_json())
+    elif not quiet:
+        _print_report(report, within)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+def _print_report(report: FollowupReport, within: str) -> None:
+    from rich.text import Text
+
+    from topcli.followthrough import describe_days
+    from topcli.render_followthrough import followup_table
+
+    out = console()
+    if not report.items:
+        scope = "" if report.until is None else f" in the next {_period_words(within)}"
+        out.print(f"Nothing is due{scope}. All caught up.")
+        nxt = report.next_item
+        if nxt is not None:
+            out.print(
+                Text(
+                    f"Next: {nxt.what} with {nxt.person.name} on {nxt.day.isoformat()} "
+                    f"({describe_days(nxt.days(report.today))})."
+                )
+            )
+        else:
+            out.print("No follow-up dates or open actions. Start one with: topcli start")
+        return
+    out.print(followup_table(report))
+    if report.overdue:
+        out.print(
+            f"[bold red]{report.overdue} overdue.[/bold red] "
+            "'topcli checkin PERSON' reviews a person's plan; "
+            "'topcli actions done ID' closes an action."
+        )
+
+
+def _period_words(text: str) -> str:
+    from topcli.followthrough import parse_period
+    from topcli.wording import plural
+
+    period = parse_period(text, option="--within")
+    return plural(period.amount, {"d": "day", "w": "week", "m": "month"}[period.unit])
