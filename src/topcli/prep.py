@@ -88,8 +88,7 @@ def choose_stages(framework: Framework, stage_ids: Sequence[str] | None) -> list
         raise UsageError(
             f"nothing to prepare: the chosen stages of framework '{framework.id}' have no "
             "questions to answer ahead",
-            hint="choose stages with --stage; 'topcli frameworks show "
-            f"{framework.id}' lists them",
+            hint=f"choose stages with --stage; 'topcli frameworks show {framework.id}' lists them",
         )
     return stages
 
@@ -289,9 +288,7 @@ def _yaml_slot(question: Question) -> list[str]:
 
 def _comment(text: str, indent: str) -> list[str]:
     width = 100 - len(indent) - 2
-    return [f"{indent}# {line}" for line in textwrap.wrap(one_line(text), width)] or [
-        f"{indent}#"
-    ]
+    return [f"{indent}# {line}" for line in textwrap.wrap(one_line(text), width)] or [f"{indent}#"]
 
 
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()'/,-]*$")
@@ -300,7 +297,7 @@ _YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y",
 
 def _scalar(text: str) -> str:
     """A YAML scalar for ``text``: as is when YAML reads it back unchanged, else quoted."""
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS and not text.endswith(" "):
-        if not re.match(r"^[\d.]+$", text):
-            return text
+    plain = _PLAIN.match(text) and not re.match(r"^[\d.]+$", text)
+    if plain and text.lower() not in _YAML_WORDS and not text.endswith(" "):
+        return text
     return json.dumps(text, ensure_ascii=False)

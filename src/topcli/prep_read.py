@@ -163,8 +163,7 @@ def _read_yaml(text: str, where: str, given: Framework | None) -> Prep:
         raise AnswerError(f"{where}: YAML error: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("answers") or {}, dict):
         raise AnswerError(
-            f"{where}: a preparation sheet in YAML is a mapping with person, framework and "
-            "answers",
+            f"{where}: a preparation sheet in YAML is a mapping with person, framework and answers",
             hint="write one with 'topcli prep PERSON --yaml'",
         )
     version = re.search(r"^#.*\(framework \S+, version (\S+)\)", text, re.MULTILINE)
@@ -214,9 +213,7 @@ def _as_text(value: Any) -> str:
 
 _ATX = re.compile(r"^ {0,3}#{1,6}(?:\s+|$)(.*?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
-_BOX = re.compile(
-    r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\\?\[\s*([xX✓✔ ]?)\s*\\?\]|([☐☑☒✅]))\s*(.*?)\s*$"
-)
+_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\\?\[\s*([xX✓✔ ]?)\s*\\?\]|([☐☑☒✅]))\s*(.*?)\s*$")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _FOR = re.compile(r"^for:\s*(.+)$", re.IGNORECASE)
 _CONVERSATION = re.compile(
@@ -381,8 +378,10 @@ def _answer(prep: Prep, question: Question, body: list[tuple[int, str]], at: str
             raw: Any = ticked
         elif len(ticked) > 1:
             prep.unparsed[question.id] = ", ".join(ticked)
-            prep.problems.append(f"{at}: answer to '{question.id}' kept as text: {len(ticked)} "
-                                 "boxes ticked (tick one)")
+            prep.problems.append(
+                f"{at}: answer to '{question.id}' kept as text: {len(ticked)} "
+                "boxes ticked (tick one)"
+            )
             return
         else:
             raw = ticked[0]
