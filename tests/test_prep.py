@@ -9,10 +9,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
 from exports_support import check_golden
 from helpers import run_cli
 from prep_support import SAM_ANSWERS, PrivateQuestion, fill_yaml, small_framework
-
 from topcli.catalog import resolve_framework
 from topcli.errors import UsageError
 from topcli.framework import Framework

@@ -247,9 +247,9 @@ def _read_markdown(text: str, where: str, given: Framework | None) -> Prep:
     sections = _sections(lines)
     person = framework_id = version = None
     # the header: the lines before the first question
-    header = [line for sec in sections if sec.anchor is None for _, line in sec.body]
-    for line in header:
-        plain = _plain(line)
+    header = [line for sec in sections if sec.anchor is None for line in sec.body]
+    for _, paragraph in _paragraphs(header):
+        plain = _plain(paragraph)
         if person is None and (found := _FOR.match(plain)):
             person = found.group(1).strip()
         if framework_id is None and (found := _CONVERSATION.search(plain)):
@@ -261,6 +261,7 @@ def _read_markdown(text: str, where: str, given: Framework | None) -> Prep:
     structural = {_norm(TITLE): [INTRO, KEEP_ANCHORS]}
     for stage in framework.stages:
         structural[_norm(stage.title)] = [stage.purpose]
+    hows = {_norm(HOW[q.type](q)) for q in questions.values() if q.type in HOW}
     seen: set[str] = set()
     for section in sections:
         at = f"{where}:{section.line}"
@@ -275,13 +276,14 @@ def _read_markdown(text: str, where: str, given: Framework | None) -> Prep:
             _answer(prep, question, section.body, at)
             continue
         expected = [*structural.get(_norm(section.heading), []), INTRO, KEEP_ANCHORS]
-        leftover = _leftover(section.body, {_norm(p) for p in expected})
+        leftover = _leftover(section.body, {_norm(p) for p in expected}, hows)
         if section.anchor is not None:
+            written = " / ".join(paragraph for _, paragraph in leftover)
             prep.unmatched.append(
                 f"{at}: '{{#{section.anchor}}}' is not a question of framework "
-                f"'{framework.id}'" + (f": {leftover[0][1]}" if leftover else "")
+                f"'{framework.id}'" + (f": {written}" if written else "")
             )
-            leftover = leftover[1:]
+            continue
         for line, paragraph in leftover:
             prep.unmatched.append(f"{where}:{line}: text under no question: {paragraph}")
     return prep
@@ -332,17 +334,43 @@ def _paragraphs(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return [(n, "\n".join(chunk)) for n, chunk in paragraphs]
 
 
-def _leftover(body: list[tuple[int, str]], expected: set[str]) -> list[tuple[int, str]]:
-    """Paragraphs of a section that are not the text topcli wrote there."""
+def _leftover(
+    body: list[tuple[int, str]], expected: set[str], hows: set[str]
+) -> list[tuple[int, str]]:
+    """Paragraphs of a section that are not the text topcli wrote there (an instruction, empty
+    boxes, the header), so that only what a person wrote is reported."""
     left = []
     for n, paragraph in _paragraphs(body):
         plain = _norm(paragraph)
         if plain in expected or _FOR.match(plain) or _CONVERSATION.search(plain):
             continue
-        if plain.startswith("sent:"):
+        if plain.startswith("sent:") or any(plain.endswith(how) for how in hows):
+            continue
+        if all(_empty_box(line) for line in paragraph.splitlines()):
             continue
         left.append((n, one_line(_plain(paragraph))[:80]))
     return left
+
+
+def _items(body: list[tuple[int, str]], has_boxes: bool) -> list[tuple[str | None, str, str]]:
+    """``(mark, label, line)`` for each box (its label joined with the indented lines a
+    formatter wrapped it onto), and ``(None, line, line)`` for every other line."""
+    items: list[tuple[str | None, str, str]] = []
+    for _, line in body:
+        box = _BOX.match(line)
+        if box and (box.group(1) is not None or box.group(2)) and (has_boxes or box.group(3)):
+            items.append(((box.group(1) or box.group(2) or "").strip(), box.group(3), line))
+        elif items and items[-1][0] is not None and line[:1].isspace() and line.strip():
+            mark, label, first = items[-1]
+            items[-1] = (mark, f"{label} {line.strip()}", f"{first}\n{line}")
+        else:
+            items.append((None, line, line))
+    return items
+
+
+def _empty_box(line: str) -> bool:
+    box = _BOX.match(line)
+    return bool(box and (box.group(1) or box.group(2) or "").strip() in ("", "☐"))
 
 
 def _answer(prep: Prep, question: Question, body: list[tuple[int, str]], at: str) -> None:
@@ -351,17 +379,13 @@ def _answer(prep: Prep, question: Question, body: list[tuple[int, str]], at: str
     boxes = {_norm(c): c for c in choices_of(question)}
     ticked: list[str] = []
     kept: list[str] = []
-    for _, line in body:
-        box = _BOX.match(line)
-        if box and (box.group(1) is not None or box.group(2)) and (boxes or box.group(3)):
-            mark = (box.group(1) or box.group(2) or "").strip()
-            label = box.group(3)
-            if mark and mark != "☐":
-                ticked.append(boxes.get(_norm(label), _plain(label)))
-            elif _norm(label) not in boxes:
-                kept.append(line)  # an unticked line topcli did not write: keep it
-            continue
-        kept.append(line)
+    for mark, label, line in _items(body, bool(boxes)):
+        if mark is None:
+            kept.append(line)
+        elif mark and mark != "☐":
+            ticked.append(boxes.get(_norm(label), _plain(label)))
+        elif _norm(label) not in boxes:
+            kept.append(line)  # an unticked line topcli did not write: keep it
     # the instruction is a paragraph in italics (a formatter may have wrapped it)
     paragraphs = [
         p
