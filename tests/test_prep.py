@@ -101,7 +101,7 @@ def test_md_and_yaml_together_are_refused() -> None:
     assert "--md and --yaml cannot be used together" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["", "Sam\nLee", "   "])
+@pytest.mark.parametrize("name", ["", "Sam\nLee", "   ", "Sam\x1b]0;pwned\x07"])
 def test_person_must_be_a_name_on_one_line(name: str) -> None:
     result = run_cli(["prep", name])
     assert result.exit_code == 2

@@ -106,7 +106,9 @@ def test_edited_question_without_anchor_lists_its_text() -> None:
     )
     prep = read_prep(text)
     assert prep.answers == {}
-    assert [u.split(": ", 1)[1] for u in prep.unmatched] == ["text under no question: Craft"]
+    heading, answer = (u.split(": ", 1)[1] for u in prep.unmatched)
+    assert heading.startswith("text under no question: 3. What I care about")
+    assert answer == "text under no question: Craft"
 
 
 def test_text_written_outside_questions_is_listed() -> None:
@@ -238,3 +240,19 @@ def test_another_version_is_reported() -> None:
         "this sheet was written from version 1.0 of framework 'small'; the conversation uses "
         "version 2.0"
     ]
+
+
+def test_a_heading_the_person_added_is_listed_with_its_text() -> None:
+    text = sheet().replace(
+        "## Opportunities\n", "## My own notes\n\nAsk about budget.\n\n## Opportunities\n"
+    )
+    prep = read_prep(text)
+    assert [u.split(": ", 1)[1] for u in prep.unmatched] == [
+        "text under no question: My own notes",
+        "text under no question: Ask about budget.",
+    ]
+
+
+def test_a_task_list_in_a_text_answer_stays_text() -> None:
+    text = fill(sheet(), "core_values", "- [x] craft\n- [ ] fame")
+    assert read_prep(text).answers == {"core_values": "- [x] craft\n- [ ] fame"}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -170,7 +171,7 @@ def one_line(text: str) -> str:
 
 def check_person(person: str) -> str:
     name = one_line(person)
-    if not name or name != person.strip():
+    if not name or name != person.strip() or any(unicodedata.category(c) == "Cc" for c in name):
         raise UsageError(
             f"{person!r} is not a person's name", hint="give a name on one line, e.g. 'Sam Lee'"
         )

@@ -284,6 +284,9 @@ def _read_markdown(text: str, where: str, given: Framework | None) -> Prep:
                 f"'{framework.id}'" + (f": {written}" if written else "")
             )
             continue
+        if section.heading and _norm(section.heading) not in structural:
+            # a heading the person added (or a line a formatter read as one): keep its words
+            leftover.insert(0, (section.line, one_line(_plain(section.heading))[:80]))
         for line, paragraph in leftover:
             prep.unmatched.append(f"{where}:{line}: text under no question: {paragraph}")
     return prep
@@ -358,7 +361,7 @@ def _items(body: list[tuple[int, str]], has_boxes: bool) -> list[tuple[str | Non
     items: list[tuple[str | None, str, str]] = []
     for _, line in body:
         box = _BOX.match(line)
-        if box and (box.group(1) is not None or box.group(2)) and (has_boxes or box.group(3)):
+        if has_boxes and box and (box.group(1) is not None or box.group(2)):
             items.append(((box.group(1) or box.group(2) or "").strip(), box.group(3), line))
         elif items and items[-1][0] is not None and line[:1].isspace() and line.strip():
             mark, label, first = items[-1]
