@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from topcli import __version__
-from topcli.cli import conversation, followthrough, frameworks, plan, plugins, sessions
+from topcli.cli import conversation, followthrough, frameworks, plan, plugins, prep, sessions
 from topcli.cli._base import TopcliGroup, set_debug
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ def root(
 
 conversation.register(app)
 followthrough.register(app)
+prep.register(app)
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(plan.app, name="plan")
 app.add_typer(frameworks.app, name="frameworks")

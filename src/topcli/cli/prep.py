@@ -1,0 +1,80 @@
+"""``topcli prep``: a preparation sheet to send to the person before the conversation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from topcli.cli._base import console
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(prep)
+
+
+def prep(
+    person: str = typer.Argument(..., help="Who the sheet is for.", metavar="PERSON"),
+    framework: str = typer.Option(
+        None,
+        "--framework",
+        "-f",
+        help="Framework id (top, grow, ...) or path to a YAML file.",
+        show_default="top",
+        metavar="ID|PATH",
+    ),
+    stages: list[str] = typer.Option(
+        None,
+        "--stage",
+        "-s",
+        help="A stage to include (repeat for several).",
+        show_default="the stages before the plan: think, opportunities",
+        metavar="ID",
+    ),
+    md: bool = typer.Option(
+        False, "--md", help="Markdown, for email or a shared document.", metavar=""
+    ),
+    as_yaml: bool = typer.Option(
+        False, "--yaml", help="YAML: an answers file with each question as a comment.", metavar=""
+    ),
+    output: Path = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write to this file (mode 0600) instead of standard output.",
+        metavar="FILE",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite the output file if it exists.", metavar=""
+    ),
+) -> None:
+    """Write the questions for PERSON to prepare: each stage's purpose, its questions, room to
+    answer. Markdown by default; the filled-in sheet can be read back by topcli.
+
+    Examples: topcli prep "Sam Lee" -o sam-prep.md;  topcli prep "Sam Lee" --yaml -o sam.yaml
+    """
+    from topcli.catalog import resolve_framework, with_plugin_questions
+    from topcli.errors import UsageError
+    from topcli.prep import choose_stages, write_prep
+
+    if md and as_yaml:
+        raise UsageError("--md and --yaml cannot be used together", hint="choose one form")
+    fmt = "yaml" if as_yaml else "md"
+    if not md and not as_yaml and output is not None:
+        # -o sam.yaml means YAML without having to say it twice
+        fmt = "yaml" if output.suffix.lower() in (".yaml", ".yml") else "md"
+    chosen = with_plugin_questions(resolve_framework(framework))
+    text = write_prep(chosen, person, choose_stages(chosen, stages), fmt)
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    from rich.markup import escape
+
+    from topcli.exporters import write_export
+
+    write_export(output, text.encode("utf-8"), force=force)
+    console(stderr=True).print(
+        f"Wrote {escape(str(output))}: the preparation sheet for {escape(person.strip())} "
+        f"({'YAML' if fmt == 'yaml' else 'Markdown'}). Send it ahead of the conversation."
+    )

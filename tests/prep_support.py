@@ -1,0 +1,120 @@
+"""Shared by the preparation-sheet tests: frameworks to write from and helpers to fill a sheet in
+the way a person would, by editing its text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from topcli.framework import Framework, Question, framework_from_data
+
+#: What Sam Lee writes in the Think and Opportunities stages of TOP (Markdown and YAML alike).
+SAM_ANSWERS: dict[str, Any] = {
+    "career_so_far": "Shipping the billing migration without downtime.\n\nAlso mentoring Tom.",
+    "core_values": "Autonomy, craft, and people I trust.",
+    "career_direction": "Take on a bigger or broader role",
+    "success_definition": "Work I am proud of, with people I trust",
+    "opportunity_types": ["Mentoring", "Coaching"],
+    "learning_style": "By doing, then writing it up",
+}
+
+
+@dataclass(frozen=True)
+class PrivateQuestion(Question):
+    """A question marked private, as ``Question.private`` will allow in framework YAML."""
+
+    private: bool = True
+
+
+def small_framework(fid: str = "small", version: str = "2.0") -> Framework:
+    """Every question type a sheet can hold, a condition, and a plan stage."""
+    return framework_from_data(
+        {
+            "id": fid,
+            "name": "Small",
+            "version": version,
+            "stages": [
+                {
+                    "id": "reflect",
+                    "title": "Reflect",
+                    "purpose": "Think about where you are.",
+                    "tips": ["LEADER TIP: stay quiet"],
+                    "questions": [
+                        {"id": "mood", "prompt": "How are you?", "help": "LEADER HELP"},
+                        {"id": "ready", "prompt": "Ready for more?", "type": "confirm"},
+                        {"id": "when_free", "prompt": "When are you free?", "type": "date"},
+                        {
+                            "id": "score",
+                            "prompt": "How happy, 1 to 10?",
+                            "type": "number",
+                            "min": 1,
+                            "max": 10,
+                        },
+                        {
+                            "id": "why",
+                            "prompt": "Why not?",
+                            "type": "long_text",
+                            "required": False,
+                            "when": {"question": "ready", "equals": False},
+                        },
+                    ],
+                },
+                {
+                    "id": "plan",
+                    "title": "Plan",
+                    "questions": [
+                        {"id": "first", "prompt": "First step?"},
+                        {"id": "actions", "prompt": "Actions?", "type": "actions"},
+                        {"id": "followup", "prompt": "Meet again?", "type": "followup"},
+                    ],
+                },
+            ],
+        }
+    )
+
+
+def fill(sheet: str, question_id: str, text: str) -> str:
+    """Type ``text`` under the question's instruction, as a person would in an editor."""
+    lines = sheet.split("\n")
+    start = next(n for n, line in enumerate(lines) if line.endswith(f"{{#{question_id}}}"))
+    instruction = next(n for n in range(start + 1, len(lines)) if lines[n].startswith("*"))
+    lines[instruction + 1 : instruction + 1] = ["", text]
+    return "\n".join(lines)
+
+
+def tick(sheet: str, question_id: str, label: str, mark: str = "x") -> str:
+    """Put ``mark`` in the box of ``label`` under the question."""
+    start = sheet.index(f"{{#{question_id}}}")
+    box = re.compile(r"- \[ \] " + re.escape(label) + r"$", re.MULTILINE)
+    found = box.search(sheet, start)
+    assert found, f"no box {label!r} under {question_id}"
+    return sheet[: found.start()] + f"- [{mark}] {label}" + sheet[found.end() :]
+
+
+def fill_markdown(sheet: str, answers: dict[str, Any]) -> str:
+    """A Markdown sheet with ``answers`` written in: text typed, boxes ticked."""
+    for qid, value in answers.items():
+        if isinstance(value, list):
+            for item in value:
+                sheet = tick(sheet, qid, item)
+        elif qid == "career_direction":
+            sheet = tick(sheet, qid, value)
+        else:
+            sheet = fill(sheet, qid, value)
+    return sheet
+
+
+def fill_yaml(sheet: str, answers: dict[str, Any]) -> str:
+    """A YAML sheet with ``answers`` written after their keys, the way the comments say."""
+    for qid, value in answers.items():
+        if isinstance(value, list):
+            new = f"  {qid}: [{', '.join(value)}]"
+        elif "\n" in value or f"  {qid}: |" in sheet:
+            body = "\n".join(f"    {line}" if line else "" for line in value.split("\n"))
+            sheet = sheet.replace(f"  {qid}: |\n", f"  {qid}: |\n{body}\n", 1)
+            continue
+        else:
+            new = f"  {qid}: {value}"
+        sheet = re.sub(rf"^  {qid}:$", new, sheet, count=1, flags=re.MULTILINE)
+    return sheet
