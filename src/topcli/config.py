@@ -262,8 +262,11 @@ def parse(text: str, path: Path) -> ConfigFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        location = f"{path}:{where.group(1)}:{where.group(2)}" if where else str(path)
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "invalid TOML"
+        if where:
+            location = f"{path}:{where.group(1)}:{where.group(2)}"
+        else:  # "(at end of document)": the last line
+            location = f"{path}:{max(len(text.splitlines()), 1)}"
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise ConfigError(
             f"not a valid TOML file: {reason}",
             location=location,
