@@ -103,7 +103,7 @@ def compose(text: str, comment: str | None) -> str:
     return body + "\n".join(lines) + "\n"
 
 
-def strip(edited: str) -> str:
+def strip_comments(edited: str) -> str:
     """What the person wrote: everything above the scissors line, trailing blank space removed."""
     edited = edited.replace("\r\n", "\n")
     lines = edited.split("\n")
@@ -135,6 +135,6 @@ def edit_text(text: str, *, comment: str | None = None, suffix: str = ".md") -> 
                 "the text was not changed",
                 hint="save as UTF-8",
             ) from None
-        return strip(edited)
+        return strip_comments(edited)
     finally:
         path.unlink(missing_ok=True)
