@@ -36,8 +36,10 @@ from typing import Literal, TextIO
 
 Mode = Literal["plain", "table", "stacked"]
 
-#: A column never needs more than this many characters to be readable: longer cells wrap.
-COMFORTABLE = 24
+#: A word longer than this may be broken inside a table column (paths, URLs).
+LONGEST_WORD = 16
+#: Below this many characters a column of running text is too narrow to read.
+NARROWEST_TEXT = 10
 DEFAULT_PAGER = "less -FRX"
 
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -93,14 +95,15 @@ def render_plain(table: Table) -> str:
 
 
 def column_needs(table: Table) -> list[int]:
-    """The width each column needs to stay readable: its header and longest word, and its
-    longest cell up to :data:`COMFORTABLE` characters (longer cells may wrap)."""
+    """The width each column needs to stay readable: its longest word (header included, up to
+    :data:`LONGEST_WORD`), and its longest cell up to :data:`NARROWEST_TEXT` (longer text wraps
+    between words)."""
     needs = []
     for index, name in enumerate(table.columns):
         cells = [row[index] for row in table.rows]
         longest = max((len(line) for c in cells for line in c.splitlines() or [""]), default=0)
-        word = max((len(w) for c in cells for w in c.split()), default=0)
-        needs.append(max(len(name), min(word, COMFORTABLE), min(longest, COMFORTABLE)))
+        word = max((len(w) for c in [name, *cells] for w in c.split()), default=0)
+        needs.append(max(min(word, LONGEST_WORD), min(longest, NARROWEST_TEXT), 1))
     return needs
 
 
