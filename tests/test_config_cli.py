@@ -141,3 +141,36 @@ def test_edit_without_an_editor_says_how_to_set_one(
     assert result.exit_code == 1
     assert "error: no editor is set" in result.output
     assert "hint: set one with 'topcli config set editor" in result.output
+
+
+LIGHT_PROBE = """
+import sys
+from topcli.cli import app
+try:
+    app({args!r}, prog_name="topcli")
+except SystemExit:
+    pass
+heavy = ("rich", "questionary", "prompt_toolkit", "yaml", "icalendar", "jsonschema", "tomllib")
+print("HEAVY:" + " ".join(m for m in heavy if m in sys.modules and m not in {allowed!r}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["config", "path"], ()),
+        (["config", "get", "remind"], ("tomllib",)),
+        (["config", "list"], ("tomllib",)),  # piped: plain, no rich
+    ],
+    ids=lambda a: " ".join(a) if a and isinstance(a[0], str) and " " not in a[0] else "",
+)
+def test_config_commands_stay_light(cfg: Path, args: list[str], allowed: tuple[str, ...]) -> None:
+    import subprocess
+
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('remind = "2h"\n')
+    code = LIGHT_PROBE.format(args=args, allowed=allowed)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1] == "HEAVY:"
