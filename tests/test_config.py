@@ -312,3 +312,33 @@ def test_template_is_valid_and_lists_every_key() -> None:
         if '""' not in line:
             parsed = config.parse(line[2:] + "\n", Path("t.toml"))
             assert name in parsed.values
+
+
+# --- the documentation stays true -------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+
+
+def test_docs_list_every_key_with_its_default_and_variable() -> None:
+    import re
+
+    rows = {
+        match.group(1): (match.group(2).strip(), match.group(3))
+        for match in re.finditer(
+            r"^\| `(\w+)`\s*\| ([^|]+)\| `(TOPCLI_\w+)`", DOC.read_text(), re.M
+        )
+    }
+    assert set(rows) == set(config.KEYS)
+    for name, (default, env) in rows.items():
+        key = config.KEYS[name]
+        assert env == key.env
+        assert default == (f"`{key.default}`" if key.default else "(not set)")
+
+
+def test_docs_example_file_is_valid() -> None:
+    import re
+
+    example = re.search(r"```toml\n(.*?)```", DOC.read_text(), re.S)
+    assert example
+    parsed = config.parse(example.group(1), Path("example.toml"))
+    assert set(parsed.values) == set(config.KEYS)
