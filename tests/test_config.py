@@ -342,3 +342,16 @@ def test_docs_example_file_is_valid() -> None:
     assert example
     parsed = config.parse(example.group(1), Path("example.toml"))
     assert set(parsed.values) == set(config.KEYS)
+
+
+def test_a_bad_flag_value_names_the_flag() -> None:
+    with pytest.raises(ConfigError, match="remind from --remind: '1m' is ambiguous"):
+        resolve("remind", "1m", flag_name="--remind")
+    assert resolve("remind", "2h", flag_name="--remind").source == "--remind"
+
+
+def test_zone_turns_a_timezone_value_into_a_tzinfo() -> None:
+    from datetime import datetime
+
+    assert str(config.zone("Europe/Paris")) == "Europe/Paris"
+    assert datetime(2026, 1, 1, tzinfo=config.zone("local")).utcoffset() is not None

@@ -22,6 +22,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
@@ -339,17 +340,21 @@ def check_key(name: str) -> Key:
     return key
 
 
-def resolve(name: str, flag: str | None = None, *, strict: bool = True) -> Setting:
+def resolve(
+    name: str, flag: str | None = None, *, flag_name: str | None = None, strict: bool = True
+) -> Setting:
     """The value of setting ``name``: flag > environment > config file > default.
 
-    ``flag`` is the command-line value, if the command has one and it was given. Values from a
-    flag or the environment are validated like the file's (an error names the flag or variable).
+    ``flag`` is the command-line value, if the command has one and it was given; ``flag_name``
+    (``--remind``) names it in messages and as the source. Values from a flag or the environment
+    are validated like the file's (an error names the flag or variable).
     With ``strict=False`` a broken config file is skipped instead of reported: for the few
     commands that must work while the file is broken (``config edit`` choosing an editor).
     """
     key = check_key(name)
     if flag is not None:
-        return Setting(name, _checked(key, flag, "the command-line value"), "flag", "flag")
+        origin = flag_name or "the command line"
+        return Setting(name, _checked(key, flag, origin), "flag", flag_name or "flag")
     env = os.environ.get(key.env)
     if env:
         return Setting(name, _checked(key, env, key.env), "env", f"env {key.env}")
@@ -364,9 +369,20 @@ def resolve(name: str, flag: str | None = None, *, strict: bool = True) -> Setti
     return Setting(name, key.default, "default", "default")
 
 
-def value(name: str, flag: str | None = None) -> str | None:
+def value(name: str, flag: str | None = None, *, flag_name: str | None = None) -> str | None:
     """Just the value of :func:`resolve`."""
-    return resolve(name, flag).value
+    return resolve(name, flag, flag_name=flag_name).value
+
+
+def zone(name: str) -> tzinfo:
+    """A ``timezone`` value as a tzinfo: ``local`` is the system's zone (tzlocal)."""
+    if name == "local":
+        import tzlocal
+
+        return tzlocal.get_localzone()
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)
 
 
 def resolve_all() -> list[Setting]:
