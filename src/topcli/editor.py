@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
-import tempfile
 from pathlib import Path
 
 from topcli.errors import TopcliError
@@ -73,6 +71,8 @@ def editor_command(*, strict_config: bool = True) -> tuple[list[str], str]:
 
 def run_editor(path: Path, *, strict_config: bool = True) -> None:
     """Open ``path`` in the person's editor and wait for it to close."""
+    import subprocess
+
     args, source = editor_command(strict_config=strict_config)
     shown = shlex.join(args)
     try:
@@ -119,6 +119,8 @@ def edit_text(text: str, *, comment: str | None = None, suffix: str = ".md") -> 
     Raises :class:`EditorError` when there is no editor, it cannot start or exits non-zero: the
     caller keeps ``text``. The temporary file is created 0600 and removed in every case.
     """
+    import tempfile
+
     fd, name = tempfile.mkstemp(prefix="topcli-", suffix=suffix)
     path = Path(name)
     try:

@@ -17,19 +17,15 @@ pass ``pager=False`` for ``--no-pager``. Output never fails on a terminal encodi
 show a character: it is replaced (:func:`protect_streams`). Files topcli writes are UTF-8
 whatever the locale: open them with ``encoding="utf-8"``.
 
-rich is imported only inside the functions that draw a rich table (start-up cost).
+rich, csv, subprocess and the like are imported inside the functions that need them: listings
+are light commands, and this module is imported by each of them.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
-import shlex
-import shutil
-import subprocess
 import sys
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TextIO
@@ -83,6 +79,8 @@ def unescape(cell: str) -> str:
 def render_plain(table: Table) -> str:
     """Tab-separated lines, header first. Quotes appear only around a cell containing ``"``
     (the csv tab dialect's rule), so ``csv.reader(..., dialect="excel-tab")`` reads it back."""
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
     writer.writerow([escape(c) for c in table.columns])
@@ -120,6 +118,8 @@ def choose_mode(table: Table, *, width: int, plain: bool = False) -> Mode:
 
 def render_stacked(table: Table, width: int) -> str:
     """``name: value`` per line, names aligned, values wrapped under themselves."""
+    import textwrap
+
     label = max((len(c) for c in table.columns), default=0) + 2
     room = max(width - label, 10)
     records = []
@@ -142,8 +142,13 @@ def render_rich(table: Table, width: int, *, colour: bool = False) -> str:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    drawn = RichTable(title=table.title, title_justify="left")
-    for name, need in zip(table.columns, column_needs(table), strict=True):
+    needs = column_needs(table)
+    # lines between rows only when a row may wrap: otherwise they only take room
+    wraps = any(
+        len(cell) > need for row in table.rows for cell, need in zip(row, needs, strict=True)
+    )
+    drawn = RichTable(title=table.title, title_justify="left", show_lines=wraps)
+    for name, need in zip(table.columns, needs, strict=True):
         drawn.add_column(name, min_width=need, overflow="fold")
     for row in table.rows:
         drawn.add_row(*(Text(cell) for cell in row))
@@ -188,6 +193,8 @@ def show(
     if plain or not terminal:
         write(render_plain(table), stream=out)
         return
+    import shutil
+
     size = shutil.get_terminal_size()
     text = render(table, width=size.columns, colour="NO_COLOR" not in os.environ)
     if pager and text.count("\n") >= size.lines:
@@ -227,6 +234,8 @@ def pager_command() -> tuple[list[str] | None, str]:
     when the text fits, keeps colours, leaves the text on screen). An empty value or ``cat``
     turns paging off. A broken config file is skipped here: paging must not stop a listing.
     """
+    import shlex
+
     from topcli.config import resolve
 
     setting = resolve("pager", strict=False)
@@ -252,6 +261,8 @@ def page(text: str, *, stream: TextIO | None = None) -> None:
     if args is None:
         write(text, stream=out)
         return
+    import subprocess
+
     encoding = getattr(out, "encoding", None) or "utf-8"
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
