@@ -9,7 +9,16 @@ from __future__ import annotations
 import typer
 
 from topcli import __version__
-from topcli.cli import conversation, followthrough, frameworks, plan, plugins, prep, sessions
+from topcli.cli import (
+    config,
+    conversation,
+    followthrough,
+    frameworks,
+    plan,
+    plugins,
+    prep,
+    sessions,
+)
 from topcli.cli._base import TopcliGroup, set_debug
 
 app = typer.Typer(
@@ -50,6 +59,7 @@ app.add_typer(sessions.app, name="sessions")
 app.add_typer(plan.app, name="plan")
 app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(plugins.app, name="plugins")
+app.add_typer(config.app, name="config")
 
 
 def main() -> None:
