@@ -217,3 +217,11 @@ def test_docs_json_listing_has_the_keys_plugins_list_prints(
     monkeypatch.setenv("TOPCLI_PLUGINS", str(DATA / "our_values.py"))
     (listed,) = json.loads(run_cli(["plugins", "list", "--json"]).stdout)
     assert list(documented[0]) == list(listed)
+
+
+def test_plugin_time_limit_default_is_the_documented_one() -> None:
+    from topcli.guard import DEFAULT_TIMEOUT, TIMEOUT_VARIABLE
+
+    text = DOC.read_text(encoding="utf-8")
+    assert f"`{TIMEOUT_VARIABLE}=SECONDS` | How long one hook call may run" in text
+    assert f"(default {DEFAULT_TIMEOUT:g}; `0`" in text

@@ -109,7 +109,7 @@ def test_tests_never_load_installed_plugins() -> None:
 def test_load_plugins_is_lazy_and_idempotent() -> None:
     from topcli import plugins
 
-    assert plugins._plugins is None
+    assert plugins.loaded_plugins() is None
     first = get_plugins()
     assert get_plugins() is first
 
@@ -585,7 +585,9 @@ def test_register_exporters_adds_an_exporter_that_gets_the_read_only_session(
 ) -> None:
     exporter = csv_exporter()
     use_plugin(exporter_plugin(exporter), "csvplugin")
-    assert catalog.exporters()["csv"] == (exporter, "csvplugin")
+    registered = catalog.exporters()["csv"]
+    assert (registered.exporter, registered.plugin) == (exporter, "csvplugin")
+    assert registered.origin == "registered by the test" and not registered.builtin
     assert {"md", "json", "ics", "csv"} <= set(catalog.exporters())
     session = completed_session(tmp_path)
     # to_dict() is exactly the JSON export
@@ -615,7 +617,7 @@ def test_register_exporters_name_taken_by_a_builtin_names_both_plugins(
     use_plugin: UsePlugin,
 ) -> None:
     use_plugin(exporter_plugin(csv_exporter("md")), "mdplugin")
-    assert catalog.exporters()["md"][1] == "topcli.builtins.exporters"
+    assert catalog.exporters()["md"].plugin == "topcli.builtins.exporters"
     (warning,) = warnings()
     assert "plugin 'mdplugin' (registered by the test) registered exporter 'md'" in warning
     assert "but plugin 'topcli.builtins.exporters' already registered an exporter" in warning
@@ -627,7 +629,8 @@ def test_register_exporters_second_plugin_with_a_taken_name_names_both(
     first = csv_exporter()
     use_plugin(exporter_plugin(first), "first")
     use_plugin(exporter_plugin(csv_exporter()), "second")
-    assert catalog.exporters()["csv"] == (first, "first")
+    registered = catalog.exporters()["csv"]
+    assert (registered.exporter, registered.plugin) == (first, "first")
     (warning,) = warnings()
     assert "plugin 'second'" in warning and "but plugin 'first' already registered" in warning
     # the CLI still exports, and prints the warning

@@ -8,14 +8,31 @@ A plugin needs only ``topcli.hookimpl`` to get started::
     def register_questions(register, framework, stage):
         ...
 
-Everything else here is imported lazily so that ``topcli --help`` stays fast.
+Everything here is imported lazily so that ``topcli --help`` stays fast: ``hookimpl`` (and with
+it pluggy) only when a plugin asks for it.
 """
 
-import pluggy
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-#: Marker for hook implementations in plugins. See ``topcli.hookspecs`` for the hooks.
-hookimpl = pluggy.HookimplMarker("topcli")
-
 __all__ = ["__version__", "hookimpl"]
+
+if TYPE_CHECKING:
+    import pluggy
+
+    #: Marker for hook implementations in plugins. See ``topcli.hookspecs`` for the hooks.
+    hookimpl: pluggy.HookimplMarker
+
+
+def __getattr__(name: str) -> Any:
+    """Make ``hookimpl`` on first use (PEP 562), so ``import topcli`` does not import pluggy."""
+    if name == "hookimpl":
+        import pluggy
+
+        marker = pluggy.HookimplMarker("topcli")
+        globals()["hookimpl"] = marker
+        return marker
+    raise AttributeError(f"module 'topcli' has no attribute {name!r}")

@@ -1,26 +1,27 @@
 """What the plugins contributed: frameworks by id, exporters by name, questions per stage.
 
-Built lazily from the hooks and cached for the process; :func:`reset` forgets the cache when a
-plugin is registered or removed.
+Built lazily from the hooks and cached; the cache belongs to one plugin manager at one
+``generation``, so registering or removing a plugin (or loading the plugins anew) makes the next
+call ask the hooks again without the plugin manager knowing about this module.
+:func:`reset` forgets the cache by hand.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from topcli.errors import FrameworkError, FrameworkNotFound, PluginError, did_you_mean
-from topcli.framework import Framework, Problems, check_framework, question_from_data
+from topcli.exporters import RegisteredExporter, exporter_problem
+from topcli.framework import Framework, Problems, Question, check_framework, question_from_data
 
 if TYPE_CHECKING:
-    from topcli.plugins import PluginRecord
+    from topcli.plugins import PluginRecord, Plugins
 
 DEFAULT_FRAMEWORK = "top"
 T = TypeVar("T")
-_EXPORTER_NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 class QuestionRefused(PluginError):
@@ -69,24 +70,39 @@ class _Collector(Generic[T]):
 
 
 _frameworks: dict[str, FrameworkEntry] | None = None
-_exporters: dict[str, tuple[Any, str]] | None = None
+_exporters: dict[str, RegisteredExporter] | None = None
+#: The plugin manager and its generation that the cached entries were built from.
+_built_from: tuple[Plugins, int] | None = None
 
 
 def reset() -> None:
-    global _frameworks, _exporters
+    """Forget what the hooks contributed; the next call asks them again."""
+    global _frameworks, _exporters, _built_from
     _frameworks = None
     _exporters = None
+    _built_from = None
+
+
+def _plugins() -> Plugins:
+    """The loaded plugins; the cache is dropped if they changed since it was built."""
+    global _built_from
+    from topcli.plugins import get_plugins
+
+    plugins = get_plugins()
+    if _built_from is None or _built_from[0] is not plugins or _built_from[1] != plugins.generation:
+        reset()
+        _built_from = (plugins, plugins.generation)
+    return plugins
 
 
 def frameworks() -> dict[str, FrameworkEntry]:
     """Every registered framework by id. Invalid files and taken ids become plugin warnings."""
     global _frameworks
+    plugins = _plugins()
     if _frameworks is not None:
         return _frameworks
     from topcli.loader import load_framework
-    from topcli.plugins import get_plugins
 
-    plugins = get_plugins()
     collected: _Collector[FrameworkEntry] = _Collector(
         lambda fid, entry: f"framework {fid} ({entry.path.name})"
     )
@@ -154,107 +170,179 @@ def with_plugin_questions(framework: Framework) -> Framework:
 
     Each plugin's ``register_questions`` is called once per stage. An invalid question raises
     :class:`PluginError` naming the plugin; a plugin that raises is skipped with a warning and
-    none of the questions it registered in that call are kept.
+    none of the questions it registered in that call are kept. Linear in the number of
+    questions: each is checked against indexes as it is registered, and the whole framework is
+    built and checked once per plugin and stage.
     """
-    from topcli.plugins import get_plugins
-
-    plugins = get_plugins()
-    current = framework
-    before = framework
-    added: list[str] = []
+    plugins = _plugins()
+    placement = _Placement(framework)
     for stage in framework.stages:
 
         def make_register(record: PluginRecord, stage_id: str = stage.id) -> Any:
-            nonlocal before
-            before = current
-            added.clear()
+            placement.pending.clear()
 
             def register(question: Any, after: str | None = None) -> None:
-                nonlocal current
-                current = _add_question(current, stage_id, question, after, record)
-                added.append(f"question {question['id']} in {current.id}/{stage_id}")
+                checked = placement.check(stage_id, question, after, record)
+                placement.pending[checked.id] = (checked, after)
 
             return register
 
-        def settle(record: PluginRecord, ok: bool) -> None:
-            nonlocal current
-            if not ok:
-                current = before
-            for what in added if ok else ():
-                record.contribute(what)
-            added.clear()
+        def settle(record: PluginRecord, ok: bool, stage_id: str = stage.id) -> None:
+            if ok and placement.pending:
+                placement.add(stage_id, list(placement.pending.values()), record)
+            placement.pending.clear()
 
         plugins.call("register_questions", make_register, settle, framework=framework, stage=stage)
-    return current
+    return placement.framework()
 
 
-def _add_question(
-    framework: Framework, stage_id: str, data: Any, after: str | None, plugin: PluginRecord
-) -> Framework:
-    """Validate a plugin's question and place it; every refusal names the plugin."""
-    target = f"framework '{framework.id}', stage '{stage_id}'"
-    fix = "fix the plugin, or uninstall it (or remove it from TOPCLI_PLUGINS)"
-    problems = Problems(None)
-    question = question_from_data(data, problems, source=plugin.name, where="question")
-    if question is None or problems.items:
-        raise QuestionRefused(
-            plugin,
-            f"registered an invalid question for {target}: "
-            + "; ".join(message for _, message, _ in problems.items),
-            hint="; ".join([hint for _, _, hint in problems.items if hint] + [fix]),
+class _Placement:
+    """The plugins' questions placed into a framework, indexed so each check is cheap.
+
+    A question placed ``after`` another is kept as that question's follower (the newest first,
+    as inserting right after it would put it); the stage's order is read off once at the end.
+    """
+
+    def __init__(self, framework: Framework) -> None:
+        self.base = framework
+        self.owner: dict[str, Question] = {q.id: q for _, q in framework.questions()}
+        self.stage_ids: dict[str, set[str]] = {
+            stage.id: {q.id for q in stage.questions} for stage in framework.stages
+        }
+        self.at_end: dict[str, list[Question]] = {}
+        self.followers: dict[str, list[Question]] = {}
+        #: What the plugin being called registered so far, kept only if it finishes.
+        self.pending: dict[str, tuple[Question, str | None]] = {}
+
+    def check(
+        self,
+        stage_id: str,
+        data: Any,
+        after: str | None,
+        plugin: PluginRecord,
+    ) -> Question:
+        """Validate a plugin's question as it is registered; every refusal names the plugin."""
+        target = f"framework '{self.base.id}', stage '{stage_id}'"
+        problems = Problems(None)
+        question = question_from_data(data, problems, source=plugin.name, where="question")
+        if question is None or problems.items:
+            raise QuestionRefused(
+                plugin,
+                f"registered an invalid question for {target}: "
+                + "; ".join(message for _, message, _ in problems.items),
+                hint="; ".join([hint for _, _, hint in problems.items if hint] + [_FIX]),
+            )
+        if question.id in self.owner or question.id in self.pending:
+            taken = self.owner.get(question.id)
+            owner = taken.source if taken is not None else plugin.name
+            raise QuestionRefused(
+                plugin,
+                f"registered question '{question.id}' for {target}, but "
+                + (f"plugin '{owner}' already added" if owner else "the framework already has")
+                + " a question with that id",
+                hint="give the question an id of its own, e.g. prefixed with the plugin's name",
+            )
+        if (
+            after is not None
+            and after not in self.stage_ids[stage_id]
+            and after not in self.pending
+        ):
+            stage_ids = [q.id for q in self._ordered(stage_id)] + list(self.pending)
+            raise QuestionRefused(
+                plugin,
+                f"wants question '{question.id}' after '{after}', which is not a question "
+                f"of {target}{did_you_mean(str(after), stage_ids)}",
+                hint="use the id of a question in that stage ('topcli frameworks show "
+                f"{self.base.id}' lists them), or leave out after= to add it at the end",
+            )
+        return question
+
+    def add(
+        self, stage_id: str, questions: list[tuple[Question, str | None]], plugin: PluginRecord
+    ) -> None:
+        """Place one plugin's questions for a stage, then check the conditions once."""
+        before = self.framework()
+        for question, after in questions:
+            self.owner[question.id] = question
+            self.stage_ids[stage_id].add(question.id)
+            placed = (
+                self.at_end.setdefault(stage_id, [])
+                if after is None
+                else self.followers.setdefault(after, [])
+            )
+            placed.append(question)
+        try:
+            check_framework(self.framework())
+        except FrameworkError:
+            self._blame(before, stage_id, questions, plugin)
+            raise
+        for question, _ in questions:
+            plugin.contribute(f"question {question.id} in {self.base.id}/{stage_id}")
+
+    def _blame(
+        self,
+        before: Framework,
+        stage_id: str,
+        questions: list[tuple[Question, str | None]],
+        plugin: PluginRecord,
+    ) -> None:
+        """Raise for the first of ``questions`` that breaks the framework (rare: quadratic)."""
+        current = before
+        for question, after in questions:
+            current = current.with_question(stage_id, question, after)
+            try:
+                check_framework(current)
+            except FrameworkError as exc:
+                target = f"framework '{self.base.id}', stage '{stage_id}'"
+                raise QuestionRefused(
+                    plugin,
+                    f"registered question '{question.id}' for {target}: {exc.message}",
+                    hint=exc.hint or _FIX,
+                ) from None
+
+    def _ordered(self, stage_id: str) -> list[Question]:
+        """The stage's questions in order: each followed by those placed after it."""
+        stage = next(s for s in self.base.stages if s.id == stage_id)
+        ordered: list[Question] = []
+        stack = list(reversed([*stage.questions, *self.at_end.get(stage_id, ())]))
+        while stack:
+            question = stack.pop()
+            ordered.append(question)
+            stack.extend(self.followers.get(question.id, ()))
+        return ordered
+
+    def framework(self) -> Framework:
+        """The framework with every question placed so far."""
+        if not self.at_end and not self.followers:
+            return self.base
+        stages = tuple(
+            replace(stage, questions=tuple(self._ordered(stage.id))) for stage in self.base.stages
         )
-    if question.id in framework.question_ids():
-        owner = framework.question(question.id).source
-        raise QuestionRefused(
-            plugin,
-            f"registered question '{question.id}' for {target}, but "
-            + (f"plugin '{owner}' already added" if owner else "the framework already has")
-            + " a question with that id",
-            hint="give the question an id of its own, e.g. prefixed with the plugin's name",
-        )
-    stage = next(s for s in framework.stages if s.id == stage_id)
-    stage_ids = [q.id for q in stage.questions]
-    if after is not None and after not in stage_ids:
-        raise QuestionRefused(
-            plugin,
-            f"wants question '{question.id}' after '{after}', which is not a question "
-            f"of {target}{did_you_mean(str(after), stage_ids)}",
-            hint="use the id of a question in that stage ('topcli frameworks show "
-            f"{framework.id}' lists them), or leave out after= to add it at the end",
-        )
-    updated = framework.with_question(stage_id, question, after)
-    try:
-        check_framework(updated)
-    except FrameworkError as exc:
-        raise QuestionRefused(
-            plugin,
-            f"registered question '{question.id}' for {target}: {exc.message}",
-            hint=exc.hint or fix,
-        ) from None
-    return updated
+        return replace(self.base, stages=stages)
 
 
-def exporters() -> dict[str, tuple[Any, str]]:
-    """Every registered exporter by name, with the name of the plugin that registered it.
+_FIX = "fix the plugin, or uninstall it (or remove it from TOPCLI_PLUGINS)"
+
+
+def exporters() -> dict[str, RegisteredExporter]:
+    """Every registered exporter by name, with the plugin that registered it.
 
     An invalid exporter, or a name that is already taken, is refused with a warning naming the
     plugin (and the plugin that has the name): the first exporter keeps it, the others work on.
     """
     global _exporters
+    plugins = _plugins()
     if _exporters is not None:
         return _exporters
-    from topcli.plugins import get_plugins
-
-    plugins = get_plugins()
-    collected: _Collector[tuple[Any, str]] = _Collector(
-        lambda name, entry: f"exporter {name} ({entry[0].suffix})"
+    collected: _Collector[RegisteredExporter] = _Collector(
+        lambda name, entry: f"exporter {name} ({entry.exporter.suffix})"
     )
 
     def make_register(record: PluginRecord) -> Any:
         collected.begin()
 
         def register(exporter: Any) -> None:
-            problem = _exporter_problem(exporter)
+            problem = exporter_problem(exporter)
             if problem:
                 plugins.warn(
                     record,
@@ -266,28 +354,20 @@ def exporters() -> dict[str, tuple[Any, str]]:
             if other is not None:
                 plugins.warn(
                     record,
-                    f"registered exporter '{exporter.name}', but plugin '{other[1]}' already "
+                    f"registered exporter '{exporter.name}', but plugin '{other.plugin}' already "
                     "registered an exporter with that name; this one is skipped",
                     hint="give the exporter another name, or uninstall one of the plugins",
                 )
                 return
-            collected.stage(exporter.name, (exporter, record.name))
+            collected.stage(
+                exporter.name,
+                RegisteredExporter(
+                    exporter, record.name, record.origin, record.builtin, record.package
+                ),
+            )
 
         return register
 
     plugins.call("register_exporters", make_register, collected.settle)
     _exporters = collected.found
     return _exporters
-
-
-def _exporter_problem(exporter: Any) -> str | None:
-    for attr in ("name", "suffix", "description", "export"):
-        if not hasattr(exporter, attr):
-            return f"it has no '{attr}'"
-    if not isinstance(exporter.name, str) or not _EXPORTER_NAME_RE.match(exporter.name):
-        return f"name {exporter.name!r} must be lowercase letters, digits and '-'"
-    if not isinstance(exporter.suffix, str) or not exporter.suffix.startswith("."):
-        return f"suffix {exporter.suffix!r} must be a file extension such as '.md'"
-    if not callable(exporter.export):
-        return "'export' must be callable"
-    return None

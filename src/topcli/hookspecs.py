@@ -2,9 +2,13 @@
 
 Each hook receives a ``register`` callback instead of returning values, so topcli knows which
 plugin contributed what (``topcli plugins list``), can report clashes by name, and can skip a
-plugin that fails without losing the others. topcli calls each plugin's implementation on its own:
-an exception inside one plugin's hook becomes a warning naming that plugin, and the rest go on.
-An implementation may leave out parameters it does not need (pluggy passes only those it names).
+plugin that fails without losing the others. topcli calls each plugin's implementation on its own,
+in the order the plugins were loaded (built-ins, entry points, ``TOPCLI_PLUGINS``), so the first
+to register a name keeps it; ``tryfirst``/``trylast`` and hook wrappers are refused with a
+warning. An exception inside one plugin's hook (``SystemExit`` too), or a hook running past
+``TOPCLI_PLUGIN_TIMEOUT``, becomes a warning naming that plugin, and the rest go on; what a hook
+prints goes to stderr. An implementation may leave out parameters it does not need (pluggy passes
+only those it names).
 
 The built-in frameworks (TOP, GROW) and exporters (Markdown, JSON, iCalendar) are registered
 through these same hooks by modules in ``topcli.builtins``.
@@ -90,6 +94,8 @@ def register_exporters(register: RegisterExporter) -> None:
     ``suffix`` (file extension such as ``.md``), ``description`` (one line), and
     ``export(session) -> str | bytes``. ``session`` is a read-only
     :class:`topcli.session.Session`; its ``to_dict()`` is exactly the JSON export.
+    Optional: ``export_many(sessions)`` (for ``--all``), ``needs_plan`` and ``with_options(...)``
+    (the calendar flags); see :mod:`topcli.exporters`.
     :class:`topcli.exporters.Exporter` is a ready dataclass for this. An invalid exporter, or a
     name that is already taken, is skipped with a warning naming both plugins; the exporter
     registered first keeps the name.

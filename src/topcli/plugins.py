@@ -1,6 +1,7 @@
 """The plugin manager: built-ins, entry points, ``TOPCLI_PLUGINS``, loaded once.
 
-Sources, in the order their hooks are called:
+Sources, in the order their hooks are called (topcli keeps this order itself; pluggy's
+``tryfirst``/``trylast`` and hook wrappers, which would change it, are refused with a warning):
 
 1. ``DEFAULT_PLUGINS``: topcli's own frameworks and exporters, registered through the same hooks
    a third party uses.
@@ -10,9 +11,11 @@ Sources, in the order their hooks are called:
 3. ``TOPCLI_PLUGINS``: Python files or importable module names separated by ``os.pathsep``, for
    quick local plugins.
 
-A plugin that fails to import or raises inside a hook is skipped with a warning naming it; the
-others go on. A hook implementation whose name matches no hook (a typo), or a function named
-like a hook but not marked with ``@hookimpl``, is reported, not silently ignored.
+A plugin that fails to import, or raises inside a hook (any exception, ``SystemExit`` too; only
+Ctrl-C goes through), or runs past the time limit (:mod:`topcli.guard`), is skipped with a warning
+naming it; the others go on. What a plugin prints goes to stderr. A hook implementation whose
+name matches no hook (a typo), or a function named like a hook but not marked with
+``@hookimpl``, is reported, not silently ignored.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from typing import Any
 import pluggy
 
 from topcli import hookspecs
+from topcli.blame import describe, where_raised
 from topcli.errors import TopcliError, did_you_mean
+from topcli.guard import PluginTimeout, hook_time_limit, plugin_code
 
 ENTRY_POINT_GROUP = "topcli"
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -57,10 +62,13 @@ class PluginRecord:
     hooks: list[str] = field(default_factory=list)
     contributions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: The contributions as a set, so recording thousands of them stays linear.
+    _contributed: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def contribute(self, what: str) -> None:
         """Record a contribution once, however often the hook is asked again."""
-        if what not in self.contributions:
+        if what not in self._contributed:
+            self._contributed.add(what)
             self.contributions.append(what)
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,6 +94,15 @@ class Plugins:
         self.records: dict[str, PluginRecord] = {}
         #: Messages for the user about plugins that were skipped or misbehaved.
         self.warnings: list[str] = []
+        #: The registered plugins' names in registration order: the order hooks are called in.
+        self._order: list[str] = []
+        #: Goes up whenever a plugin is registered or removed, so that whatever was built from
+        #: the hooks (``topcli.catalog``) knows to ask them again.
+        self.generation = 0
+
+    def names(self) -> list[str]:
+        """The registered plugins' names, in the order their hooks are called."""
+        return list(self._order)
 
     # ------------------------------------------------------------------ loading
 
@@ -139,7 +156,8 @@ class Plugins:
         callers = self.pm.get_hookcallers(plugin) or []
         record.hooks = sorted(c.name for c in callers if c.name in known)
         self._check_hook_names(plugin, record)
-        _reset_catalog()
+        self._order.append(name)
+        self.generation += 1
         return record
 
     def unregister(self, name: str) -> None:
@@ -147,7 +165,9 @@ class Plugins:
         if self.pm.get_plugin(name) is not None:
             self.pm.unregister(name=name)
         self.records.pop(name, None)
-        _reset_catalog()
+        if name in self._order:
+            self._order.remove(name)
+        self.generation += 1
 
     def _check_hook_names(self, plugin: object, record: PluginRecord) -> None:
         """Report what pluggy would silently ignore: typos in hook names, missing markers."""
@@ -189,11 +209,14 @@ class Plugins:
             version = dist.version if dist else None
             origin = f"package {package} {version}" if dist else f"entry point {ep.value}"
             try:
-                plugin = ep.load()
-            except Exception as exc:  # any import failure must not stop topcli
+                with plugin_code():
+                    plugin = ep.load()
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # any import failure must not stop topcli
                 self.warn(
                     PluginRecord(ep.name, origin, package=package, version=version),
-                    f"failed to import: {_describe(exc)}; skipped",
+                    f"failed to import: {describe(exc)}; skipped",
                     hint=_install_hint(
                         exc, f"reinstall or uninstall {package or ep.value}", ep.module
                     ),
@@ -209,15 +232,18 @@ class Plugins:
             name = path.stem if is_file else entry
             origin = f"file {path.resolve()}" if is_file else f"module {entry}"
             try:
-                module = _import_file(path) if is_file else importlib.import_module(entry)
-            except Exception as exc:
+                with plugin_code():
+                    module = _import_file(path) if is_file else importlib.import_module(entry)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit at import time too: skip, never exit
                 fallback = "fix the file, or remove it from TOPCLI_PLUGINS"
                 if not is_file:
                     package = entry.split(".")[0].replace("_", "-")
                     fallback = f"is it installed? e.g. pip install {package}; or fix TOPCLI_PLUGINS"
                 self.warn(
                     PluginRecord(name, origin, path=str(path.resolve()) if is_file else None),
-                    f"failed to import: {_describe(exc)}; skipped",
+                    f"failed to import: {describe(exc)}; skipped",
                     hint=_install_hint(exc, fallback, None if is_file else entry),
                 )
                 continue
@@ -246,36 +272,75 @@ class Plugins:
         settle: Callable[[PluginRecord, bool], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        """Call each plugin's implementation of ``hook_name`` on its own, in load order.
+        """Call each plugin's implementation of ``hook_name`` on its own, in registration order.
 
         ``make_register(record)`` builds the ``register`` callback for that plugin, so whatever
         it registers is attributed to it. A :class:`TopcliError` raised by a callback (an invalid
-        contribution) propagates; any other exception skips the plugin with a warning.
+        contribution) propagates, and so does Ctrl-C. Anything else the plugin raises
+        (``SystemExit`` and other ``BaseException`` too), or running past the time limit, skips
+        the plugin with a warning. What it prints goes to stderr.
         ``settle(record, ok)`` runs after each plugin, so a caller can drop what a plugin
-        registered before it raised: a plugin that fails contributes nothing to that call.
+        registered before it failed: a plugin that fails contributes nothing to that call.
         """
+        time_limit = hook_time_limit()
         for impl in self.implementations(hook_name):
             record = self.records[impl.plugin_name]
-            if impl.hookwrapper or getattr(impl, "wrapper", False):
-                self.warn(record, f"wraps {hook_name}, which topcli does not support; skipped")
+            refused = _refused_option(impl, hook_name)
+            if refused:
+                self.warn(
+                    record, f"{refused}, which topcli does not support; skipped", hint=_ORDER_HINT
+                )
                 continue
             args = {"register": make_register(record), **kwargs}
             ok = True
             try:
-                impl.function(**{name: args[name] for name in impl.argnames})
-            except TopcliError:
+                with plugin_code(time_limit):
+                    impl.function(**{name: args[name] for name in impl.argnames})
+            except (TopcliError, KeyboardInterrupt):
                 raise
-            except Exception as exc:
+            except PluginTimeout as exc:
                 ok = False
-                where = _where_raised(exc)
-                self.warn(record, f"raised in {hook_name}: {_describe(exc)}{where}; skipped")
+                self.warn(
+                    record,
+                    f"was stopped in {hook_name}: {exc}{where_raised(exc)}; skipped",
+                    hint=f"fix the plugin, or raise the limit with {_TIMEOUT_HINT}",
+                )
+            except BaseException as exc:
+                ok = False
+                self.warn(
+                    record, f"raised in {hook_name}: {describe(exc)}{where_raised(exc)}; skipped"
+                )
             if settle is not None:
                 settle(record, ok)
 
     def implementations(self, hook_name: str) -> Iterator[pluggy.HookImpl]:
-        caller = getattr(self.pm.hook, hook_name)
-        # pluggy keeps implementations in registration order; built-ins come first
-        yield from caller.get_hookimpls()
+        """The implementations of ``hook_name`` in topcli's registration order.
+
+        pluggy keeps its own list in the reverse of its calling order, moved about by
+        ``tryfirst``/``trylast``; topcli does not depend on that list's order at all.
+        """
+        by_plugin: dict[str, list[pluggy.HookImpl]] = {}
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            by_plugin.setdefault(impl.plugin_name, []).append(impl)
+        for name in self._order:
+            yield from by_plugin.get(name, ())
+
+
+_ORDER_HINT = (
+    "topcli calls each plugin's hook on its own, in the order the plugins are loaded; "
+    "remove the option from @hookimpl"
+)
+_TIMEOUT_HINT = "TOPCLI_PLUGIN_TIMEOUT=SECONDS (0: no limit)"
+
+
+def _refused_option(impl: pluggy.HookImpl, hook_name: str) -> str | None:
+    """What a hook implementation asks for that would change topcli's calling order."""
+    if impl.hookwrapper or getattr(impl, "wrapper", False):
+        return f"wraps {hook_name}"
+    for option in ("tryfirst", "trylast"):
+        if getattr(impl, option, False):
+            return f"marks {hook_name} {option}"
+    return None
 
 
 def _validation_problem(plugin: object, exc: Exception) -> str:
@@ -297,20 +362,6 @@ def _validation_problem(plugin: object, exc: Exception) -> str:
                 f"{', '.join(expected)})"
             )
     return " ".join(str(exc).split())
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _where_raised(exc: BaseException) -> str:
-    """`` (at file.py:12)``: the line that raised, so a plugin's author can find it at once."""
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return ""
-    return f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})"
 
 
 def _install_hint(exc: BaseException, fallback: str, own_module: str | None = None) -> str:
@@ -339,12 +390,6 @@ def _import_file(path: Path) -> ModuleType:
     return module
 
 
-def _reset_catalog() -> None:
-    from topcli import catalog
-
-    catalog.reset()
-
-
 _plugins: Plugins | None = None
 
 
@@ -361,8 +406,15 @@ def get_plugins() -> Plugins:
     return _plugins
 
 
+def loaded_plugins() -> Plugins | None:
+    """The plugins if they were loaded in this process, without loading them."""
+    return _plugins
+
+
 def reset_plugins() -> None:
-    """Forget the loaded plugins (tests, and after ``TOPCLI_PLUGINS`` changes)."""
+    """Forget the loaded plugins (tests, and after ``TOPCLI_PLUGINS`` changes).
+
+    What the catalog built from them is forgotten too: it belongs to the old manager.
+    """
     global _plugins
     _plugins = None
-    _reset_catalog()

@@ -50,9 +50,12 @@ def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:
 
 
 def report_plugin_warnings() -> None:
-    from topcli import plugins
+    """Print the plugins' warnings once, if plugins were loaded at all.
 
-    loaded = plugins._plugins
+    Commands that never loaded a plugin do not pay for importing the plugin manager here.
+    """
+    plugins = sys.modules.get("topcli.plugins")
+    loaded = plugins.loaded_plugins() if plugins is not None else None
     if loaded is None or not loaded.warnings:
         return
     from rich.markup import escape

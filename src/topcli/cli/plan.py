@@ -85,7 +85,7 @@ def _check_not_a_typo(flag: str, options: set[str]) -> None:
     import difflib
 
     from topcli.errors import UsageError
-    from topcli.exporters import available_exporters
+    from topcli.exporters.service import available_exporters
 
     close = difflib.get_close_matches(flag, sorted(options), n=1, cutoff=0.75)
     if close and flag[2:] not in available_exporters():
@@ -165,21 +165,20 @@ def export(
     ),
 ) -> None:
     """Export a conversation's plan: Markdown to share, JSON to keep, .ics for the calendar."""
-    from topcli.errors import UsageError
-    from topcli.exporters import choose_format, get_exporter, pick_sessions, render, write_export
+    from topcli.exporters.service import (
+        choose_format,
+        get_exporter,
+        render,
+        with_calendar_options,
+        write_export,
+    )
+    from topcli.selection import pick_sessions
     from topcli.store import Store
 
     name = choose_format({"ics": ics, "md": md, "json": as_json}, formats or [])
-    exporter = get_exporter(name)
     calendar = {"timezone": timezone, "start": start, "duration": duration, "remind": remind}
     given = {k: v for k, v in calendar.items() if v is not None}
-    if given:
-        if not hasattr(exporter, "with_options"):
-            raise UsageError(
-                "--timezone, --time, --duration and --remind are calendar options",
-                hint="use them with --ics",
-            )
-        exporter = exporter.with_options(**given)
+    exporter = with_calendar_options(get_exporter(name), given)
     sessions = pick_sessions(Store(), session_id, person=person, every=every)
     data = render(exporter, sessions, every=every)
     if output is None or str(output) == "-":

@@ -17,9 +17,6 @@ def list_plugins(
     ),
 ) -> None:
     """Each plugin, where it came from (package and version, or file), and what it adds."""
-    from rich.table import Table
-    from rich.text import Text
-
     from topcli.plugins import get_plugins
 
     plugins = get_plugins()
@@ -28,6 +25,9 @@ def list_plugins(
     if as_json:
         print_json([r.to_dict() for r in records])
         return
+    from rich.table import Table
+    from rich.text import Text
+
     out = console()
     if not records:
         out.print(

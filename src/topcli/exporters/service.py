@@ -1,0 +1,202 @@
+"""The export service ``topcli plan export`` calls: choose the exporter, render, write.
+
+Rendering happens in memory and the file is written all-or-nothing, so a failing exporter never
+leaves half a file. A plugin's exporter runs through :func:`topcli.guard.plugin_code`: its prints
+go to stderr (standard output may be the export itself), and whatever it raises, ``SystemExit``
+too, becomes an :class:`ExportError` naming the plugin. Exporters get no time limit: an export is
+the one thing the user is waiting for, and Ctrl-C stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topcli.errors import ExportError, TopcliError, UsageError, did_you_mean
+
+if TYPE_CHECKING:
+    from topcli.exporters import RegisteredExporter
+    from topcli.session import Session
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def available_exporters() -> dict[str, RegisteredExporter]:
+    """Every registered exporter by name (built-in and plugins), with whose it is."""
+    from topcli.catalog import exporters
+
+    return exporters()
+
+
+def get_exporter(name: str) -> RegisteredExporter:
+    """The exporter called ``name``, or a :class:`UsageError` that lists the available ones."""
+    known = available_exporters()
+    if name in known:
+        return known[name]
+    listing = ", ".join(f"{n} ({known[n].description})" for n in sorted(known)) or "none"
+    raise UsageError(
+        f"unknown export format '{name}'{did_you_mean(name, known)}; available: {listing}",
+        hint=f"a plugin may provide it: pip install topcli-{name}",
+    )
+
+
+def choose_format(flags: Mapping[str, bool], formats: Sequence[str]) -> str:
+    """Exactly one format from ``--ics``/``--md``/``--json``/``--format NAME``/``--NAME``."""
+    chosen = [name for name, on in flags.items() if on] + list(formats)
+    unique = list(dict.fromkeys(chosen))
+    if not unique:
+        raise UsageError(
+            "choose an export format",
+            hint="add --md, --json or --ics (or --format NAME for a plugin's exporter)",
+        )
+    for name in unique:
+        get_exporter(name)  # an unknown name gets its own message first
+    if len(unique) > 1:
+        raise UsageError(
+            "choose one export format, not " + " and ".join(f"'{n}'" for n in unique),
+            hint="run the export once per format",
+        )
+    return unique[0]
+
+
+def with_calendar_options(entry: RegisteredExporter, flags: dict[str, str]) -> RegisteredExporter:
+    """``entry`` with the calendar flags applied (refused for a format without them)."""
+    if not flags:
+        return entry
+    return _call(entry, entry.with_calendar_options, flags)  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render(entry: RegisteredExporter, sessions: Sequence[Session], *, every: bool) -> bytes:
+    """The whole export in memory, so a failure never leaves a file half written.
+
+    A plugin's exporter that raises, or returns something that is not text, becomes an
+    :class:`ExportError` that names the plugin and the line that raised.
+    """
+    if every:
+        export_many = entry.export_many
+        if export_many is None:
+            raise ExportError(
+                f"the '{entry.name}' exporter cannot put several conversations in one file",
+                hint="export them one at a time: topcli plan export ID --format " + entry.name,
+            )
+        chosen = [s for s in sessions if s.has_plan] if entry.needs_plan else list(sessions)
+        if not chosen:
+            raise ExportError(
+                "none of the conversations has a plan yet (actions or a follow-up date)",
+                hint="finish one with: topcli resume",
+            )
+        result = _call(entry, export_many, chosen)
+    else:
+        (session,) = sessions
+        if entry.needs_plan and not session.has_plan:
+            raise ExportError(
+                f"conversation {session.id} with {session.person_name} has no plan yet "
+                "(no actions and no follow-up date)",
+                hint=f"finish it with: topcli resume {session.id}"
+                if not session.is_complete
+                else "use --json to export the conversation as it is",
+            )
+        result = _call(entry, entry.exporter.export, session)
+    if isinstance(result, str):
+        return result.encode("utf-8")
+    if isinstance(result, bytes):
+        return result
+    raise ExportError(
+        f"{entry.credit()} returned {type(result).__name__}, not str or bytes",
+        hint="its export() must return str or bytes; " + entry.fix_hint(),
+    )
+
+
+def _call(entry: RegisteredExporter, function: Callable[[Any], Any], argument: Any) -> Any:
+    """Run an exporter; a plugin's crash is the plugin's error, not an internal one.
+
+    A :class:`~topcli.errors.TopcliError` (a refusal the exporter meant) goes through as it is,
+    and so does Ctrl-C and a crash of a built-in exporter: that is a bug in topcli.
+    """
+    from topcli.guard import plugin_code
+
+    try:
+        with plugin_code():
+            return function(argument)
+    except (TopcliError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        if entry.builtin:
+            raise
+        from topcli.blame import describe, where_raised
+
+        raise ExportError(
+            f"{entry.credit()} failed: {describe(exc)}{where_raised(exc)}",
+            hint=entry.fix_hint()
+            + "; add --debug before the command for the traceback (topcli --debug plan export ...)",
+        ) from exc
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_export(path: Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to ``path`` all-or-nothing, owner-only (mode 0600).
+
+    The bytes go to a temporary file in the same folder, then replace ``path`` in one step, so a
+    full disk or a crash never leaves half a file. An existing file is kept unless ``force``.
+    """
+    path = Path(path)
+    folder = path.parent
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder", hint="give a file name, e.g. -o plan.md")
+    if not folder.is_dir():
+        raise ExportError(
+            f"cannot write {path}: {folder} "
+            + ("is not a folder" if folder.exists() else "does not exist"),
+            hint="create the folder first, or choose another path with -o",
+        )
+    if path.exists() and not force:
+        raise ExportError(f"{path} already exists", hint="add --force to overwrite it")
+    try:
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write in {folder}: {exc.strerror or exc}",
+            hint="check the folder's permissions, or choose another path with -o",
+        ) from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o600)
+        _move_into_place(temp, path, force=force)
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint="check the disk space and permissions, or choose another path with -o",
+        ) from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _move_into_place(temp: Path, path: Path, *, force: bool) -> None:
+    if force:
+        os.replace(temp, path)
+        return
+    try:
+        # a hard link never replaces: a file that appeared meanwhile is not overwritten
+        os.link(temp, path)
+    except FileExistsError:
+        raise ExportError(f"{path} already exists", hint="add --force to overwrite it") from None
+    except OSError:
+        # file systems without hard links: the check above has to do
+        if path.exists():
+            raise ExportError(
+                f"{path} already exists", hint="add --force to overwrite it"
+            ) from None
+        os.replace(temp, path)
