@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from topcli.errors import FrameworkError, FrameworkNotFound, PluginError, did_you_mean
-from topcli.framework import Framework, Problems, check_framework, question_from_data
+from topcli.framework import Framework
+from topcli.validation import Problems, check_framework, question_from_data
 
 if TYPE_CHECKING:
     from topcli.plugins import PluginRecord

@@ -415,10 +415,10 @@ def start_checkin(
     """
     from topcli import clock
     from topcli.catalog import with_plugin_questions
-    from topcli.framework import framework_from_data
     from topcli.loader import load_answers_file
     from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
     from topcli.runner import SessionRunner, create_with_answers
+    from topcli.validation import framework_from_data
 
     today = clock.today()
     basis = checkin_basis(store, person)
