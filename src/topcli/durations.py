@@ -225,7 +225,8 @@ class Period:
 
 def parse_period(text: str, *, option: str = "--due-within") -> Period:
     """``14d``, ``2w``, ``1mo``, ``1y`` (or the words; a bare number is days)."""
-    raw = str(text).strip().lower()
+    # "+2 weeks" reads like a relative date; accept it the same way
+    raw = str(text).strip().lower().removeprefix("+").strip()
     if raw.isdecimal():
         raw += "d"
     hint = f"use a number of days, weeks, months or years, e.g. {PERIOD_EXAMPLES}"
@@ -263,7 +264,7 @@ def parse_span(text: str, *, what: str, allow_zero: bool = False) -> timedelta:
 
     Months and years are refused: a calendar duration or reminder needs a fixed length.
     """
-    raw = text.strip().lower()
+    raw = text.strip().lower().removeprefix("+").strip()
     hint = f"use minutes, hours, days or weeks, e.g. {SPAN_EXAMPLES}"
     try:
         amounts = [(int(raw), "min")] if raw.isdecimal() and len(raw) <= _MAX_DIGITS else terms(raw)
