@@ -115,7 +115,7 @@ def terms(text: str) -> list[tuple[int, str]] | None:
         digits, unit = match.groups()
         if unit == "m":
             raise _Refused(
-                f"'{digits}m' could be minutes or months",
+                "could mean minutes or months",
                 hint=f"write {digits}min for minutes or {digits}mo for months",
             )
         if unit not in UNITS:
@@ -134,7 +134,8 @@ def shift(day: date, amounts: list[tuple[int, str]]) -> date:
     """``day`` moved by calendar months/years first, then by weeks and days (bounded)."""
     if any(unit in ("min", "h") for _, unit in amounts):
         raise _Refused(
-            "a date moves by whole days", hint="use days, weeks, months or years, e.g. +2w"
+            "is not a date: a date moves by whole days",
+            hint="use days, weeks, months or years, e.g. +2w",
         )
     months = sum(n * (12 if unit == "y" else 1) for n, unit in amounts if unit in ("mo", "y"))
     days = sum(n * (7 if unit == "w" else 1) for n, unit in amounts if unit in ("d", "w"))
@@ -174,7 +175,7 @@ def parse_date(value: Any, *, today: date | None = None) -> date:
             raise _Refused("is too far ahead", hint=f"give a date up to {LATEST_DATE.isoformat()}")
         return day
     except _Refused as refused:
-        raise AnswerError(f"{value!r}: {refused.reason}", hint=refused.hint) from None
+        raise AnswerError(f"{value!r} {refused.reason}", hint=refused.hint) from None
 
 
 def _relative_date(text: str, today: date) -> date | None:
@@ -213,7 +214,7 @@ class Period:
         try:
             return shift(today, [(self.amount, unit)])
         except _Refused as refused:
-            raise UsageError(f"{self} from {today}: {refused.reason}", hint=refused.hint) from None
+            raise UsageError(f"{self} from {today} {refused.reason}", hint=refused.hint) from None
 
     def words(self) -> str:
         """How a person says it: ``2 weeks``, ``1 month``."""
@@ -236,7 +237,7 @@ def parse_period(text: str, *, option: str = "--due-within") -> Period:
             raise UsageError(f"{option}: {text!r} is not a period", hint=hint)
         period = _period(amounts)
     except _Refused as refused:
-        raise UsageError(f"{option}: {text!r}: {refused.reason}", hint=refused.hint) from None
+        raise UsageError(f"{option}: {text!r} {refused.reason}", hint=refused.hint) from None
     days = period.amount * {"d": 1, "w": 7, "m": 31}[period.unit]
     if days > LONGEST_PERIOD_DAYS:
         raise UsageError(f"{option}: {text!r} is too long", hint="use a shorter period")
@@ -246,14 +247,19 @@ def parse_period(text: str, *, option: str = "--due-within") -> Period:
 def _period(amounts: list[tuple[int, str]]) -> Period:
     units = {unit for _, unit in amounts}
     if units & {"min", "h"}:
-        raise _Refused("a period counts whole days", hint=f"use e.g. {PERIOD_EXAMPLES}")
+        raise _Refused(
+            "is not a period: a period counts whole days", hint=f"use e.g. {PERIOD_EXAMPLES}"
+        )
     if units <= {"mo", "y"}:
         return Period(sum(n * (12 if u == "y" else 1) for n, u in amounts), "m")
     if units == {"w"}:
         return Period(sum(n for n, _ in amounts), "w")
     if units <= {"d", "w"}:
         return Period(sum(n * (7 if u == "w" else 1) for n, u in amounts), "d")
-    raise _Refused("mixes months with days", hint=f"use one kind of unit, e.g. {PERIOD_EXAMPLES}")
+    raise _Refused(
+        "is not a period: it mixes months with days",
+        hint=f"use one kind of unit, e.g. {PERIOD_EXAMPLES}",
+    )
 
 
 # --------------------------------------------------------------------------- calendar lengths
@@ -269,12 +275,12 @@ def parse_span(text: str, *, what: str, allow_zero: bool = False) -> timedelta:
     try:
         amounts = [(int(raw), "min")] if raw.isdecimal() and len(raw) <= _MAX_DIGITS else terms(raw)
     except _Refused as refused:
-        raise UsageError(f"{what} {text!r}: {refused.reason}", hint=refused.hint) from None
+        raise UsageError(f"{what} {text!r} {refused.reason}", hint=refused.hint) from None
     if amounts is None:
         raise UsageError(f"{what} {text!r} is not a length of time", hint=hint)
     if any(unit in ("mo", "y") for _, unit in amounts):
         raise UsageError(
-            f"{what} {text!r}: months and years have no fixed length",
+            f"{what} {text!r} is not a fixed length: months and years vary",
             hint="use weeks or days, e.g. 4w or 30d",
         )
     sizes = {"min": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
