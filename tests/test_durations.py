@@ -119,14 +119,27 @@ def test_a_date_does_not_move_by_hours(text: str) -> None:
         parse_date(text, today=MONDAY)
 
 
-@pytest.mark.parametrize(
-    "text", ["+99999999 months", "+9999999999999 days", "+7000y", "9999-01-01"]
-)
+@pytest.mark.parametrize("text", ["+99999999 months", "+999999999 days", "+7000y", "9999-01-01"])
 def test_far_dates_are_refused_not_overflowed(text: str) -> None:
     with pytest.raises(AnswerError) as caught:
         parse_date(text, today=MONDAY)
     assert "too far ahead" in caught.value.message
     assert caught.value.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (lambda t: parse_date(t, today=MONDAY), "+9999999999999 days"),
+        (lambda t: parse_period(t), "9999999999999d"),
+        (lambda t: parse_span(t, what="--remind"), "9999999999999h"),
+        (lambda t: parse_date(t, today=MONDAY), "+" + "9" * 5000 + "d"),  # past int()'s limit
+    ],
+)
+def test_amounts_with_absurd_digits_are_refused_everywhere(parse, text: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises((UsageError, AnswerError)) as caught:
+        parse(text)
+    assert "is too large" in caught.value.message
 
 
 def test_the_latest_date_is_accepted() -> None:

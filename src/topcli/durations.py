@@ -102,8 +102,8 @@ class _Refused(Exception):
 def terms(text: str) -> list[tuple[int, str]] | None:
     """``"1h 30min"`` -> ``[(1, "h"), (30, "min")]``; ``None`` when ``text`` is not an amount.
 
-    Raises :class:`_Refused` for a bare ``m``, an unknown unit after a number, or an amount
-    with more digits than any real one.
+    Raises :class:`_Refused` (which each parser turns into its own error) for a bare ``m`` and
+    for an amount with more digits than any real one.
     """
     raw = text.strip().lower()
     found: list[tuple[int, str]] = []
@@ -121,7 +121,7 @@ def terms(text: str) -> list[tuple[int, str]] | None:
         if unit not in UNITS:
             return None
         if len(digits.lstrip("0")) > _MAX_DIGITS:
-            raise _Refused("is too far ahead", hint="use a smaller amount")
+            raise _Refused("is too large", hint="use a smaller amount")
         found.append((int(digits), UNITS[unit]))
         pos = match.end()
     return found or None
@@ -130,7 +130,7 @@ def terms(text: str) -> list[tuple[int, str]] | None:
 # --------------------------------------------------------------------------- dates
 
 
-def shift(day: date, amounts: list[tuple[int, str]]) -> date:
+def _shift(day: date, amounts: list[tuple[int, str]]) -> date:
     """``day`` moved by calendar months/years first, then by weeks and days (bounded)."""
     if any(unit in ("min", "h") for _, unit in amounts):
         raise _Refused(
@@ -182,15 +182,15 @@ def _relative_date(text: str, today: date) -> date | None:
     if text == "today":
         return today
     if text == "tomorrow":
-        return shift(today, [(1, "d")])
+        return _shift(today, [(1, "d")])
     name = text.removeprefix("next ").strip()
     name = _ABBREVIATIONS.get(name, name)
     if name in WEEKDAYS:
         ahead = (WEEKDAYS.index(name) - today.weekday() - 1) % 7 + 1
-        return shift(today, [(ahead, "d")])
+        return _shift(today, [(ahead, "d")])
     distance = text.removeprefix("+").removeprefix("in ").strip()
     amounts = terms(distance) if distance[:1].isdigit() else None
-    return None if amounts is None else shift(today, amounts)
+    return None if amounts is None else _shift(today, amounts)
 
 
 # --------------------------------------------------------------------------- periods
@@ -212,7 +212,7 @@ class Period:
         """The last day inside the period that starts ``today``."""
         unit = "mo" if self.unit == "m" else self.unit
         try:
-            return shift(today, [(self.amount, unit)])
+            return _shift(today, [(self.amount, unit)])
         except _Refused as refused:
             raise UsageError(f"{self} from {today} {refused.reason}", hint=refused.hint) from None
 
