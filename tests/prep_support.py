@@ -4,10 +4,10 @@ the way a person would, by editing its text."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from topcli.framework import Framework, Question, framework_from_data
+from topcli.framework import Framework
+from topcli.validation import framework_from_data
 
 #: What Sam Lee writes in the Think and Opportunities stages of TOP (Markdown and YAML alike).
 SAM_ANSWERS: dict[str, Any] = {
@@ -18,13 +18,6 @@ SAM_ANSWERS: dict[str, Any] = {
     "opportunity_types": ["Mentoring", "Coaching"],
     "learning_style": "By doing, then writing it up",
 }
-
-
-@dataclass(frozen=True)
-class PrivateQuestion(Question):
-    """A question marked private, as ``Question.private`` will allow in framework YAML."""
-
-    private: bool = True
 
 
 def small_framework(fid: str = "small", version: str = "2.0") -> Framework:

@@ -14,8 +14,8 @@ from helpers import Keys, block, line, run_cli, seed_conversation
 from topcli.checkin import build_checkin_framework, checkin_basis
 from topcli.checkin_outcome import apply_outcome
 from topcli.cli import app
-from topcli.framework import framework_from_data
 from topcli.store import Store
+from topcli.validation import framework_from_data
 
 DATA = Path(__file__).parent / "data" / "followthrough"
 TODAY = "2026-03-02T09:00:00+00:00"

@@ -143,7 +143,7 @@ def test_usage_errors(session: Session, args: list[str], message: str) -> None:
 
 def test_calendar_flags_reach_the_ics_exporter(session: Session) -> None:
     calendar = ["--timezone", "Europe/Paris", "--time", "08:30", "--duration", "1h"]
-    result = run_cli(["plan", "export", "--ics", *calendar, "--remind", "30m"])
+    result = run_cli(["plan", "export", "--ics", *calendar, "--remind", "30min"])
     assert result.exit_code == 0, result.output
     assert "DTSTART;TZID=Europe/Paris:20260602T083000" in result.stdout
     assert "DTEND;TZID=Europe/Paris:20260602T093000" in result.stdout

@@ -148,7 +148,7 @@ def test_hostile_text_round_trips_exactly(monkeypatch: pytest.MonkeyPatch) -> No
 def test_flags_set_time_duration_reminder_and_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     session = import_fixture(monkeypatch)
     data = ics.EXPORTER.with_options(
-        timezone="America/New_York", start="14:30", duration="1h30m", remind="2h"
+        timezone="America/New_York", start="14:30", duration="1h30min", remind="2h"
     ).export(session)
     followup = events(data)[f"followup-{session.id}@topcli"]
     new_york = ZoneInfo("America/New_York")
@@ -187,9 +187,9 @@ def test_utc_when_the_local_zone_is_unknown(monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("45m", timedelta(minutes=45)),
+        ("45min", timedelta(minutes=45)),
         ("1h", timedelta(hours=1)),
-        ("1h30m", timedelta(minutes=90)),
+        ("1h30min", timedelta(minutes=90)),
         ("1d", timedelta(days=1)),
         ("1w", timedelta(weeks=1)),
         ("1w2d", timedelta(days=9)),
@@ -212,7 +212,7 @@ def test_parse_span_refuses_what_is_not_a_length(text: str) -> None:
     [
         ({"start": "25:00"}, "not a time of day"),
         ({"start": "ten"}, "not a time of day"),
-        ({"duration": "0m"}, "is zero"),
+        ({"duration": "0min"}, "is zero"),
         ({"timezone": "Mars/Olympus_Mons"}, "unknown time zone"),
     ],
 )

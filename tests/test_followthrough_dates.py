@@ -30,7 +30,7 @@ DATA = Path(__file__).parent / "data" / "followthrough"
     [
         ("14d", Period(14, "d")),
         ("2w", Period(2, "w")),
-        ("1m", Period(1, "m")),
+        ("1mo", Period(1, "m")),
         ("14", Period(14, "d")),
         (" 3 weeks ", Period(3, "w")),
         ("1 month", Period(1, "m")),
@@ -46,16 +46,16 @@ def test_parse_period_refuses_with_the_option_and_an_example(text: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse_period(text, option="--within")
     assert caught.value.message.startswith("--within: ")
-    assert "14d, 2w or 1m" in (caught.value.hint or "")
+    assert "14d, 2w, 1mo or 1y" in (caught.value.hint or "")
 
 
 @pytest.mark.parametrize(
     ("today", "period", "end"),
     [
-        (date(2026, 1, 31), "1m", date(2026, 2, 28)),  # clamped to the shorter month
-        (date(2028, 1, 31), "1m", date(2028, 2, 29)),  # leap year
-        (date(2026, 3, 31), "1m", date(2026, 4, 30)),
-        (date(2026, 12, 31), "2m", date(2027, 2, 28)),  # across the year end
+        (date(2026, 1, 31), "1mo", date(2026, 2, 28)),  # clamped to the shorter month
+        (date(2028, 1, 31), "1mo", date(2028, 2, 29)),  # leap year
+        (date(2026, 3, 31), "1mo", date(2026, 4, 30)),
+        (date(2026, 12, 31), "2mo", date(2027, 2, 28)),  # across the year end
         (date(2026, 2, 28), "1w", date(2026, 3, 7)),
         (date(2026, 12, 25), "14d", date(2027, 1, 8)),
     ],
@@ -159,7 +159,7 @@ def test_window_of_one_month_from_january_31_ends_february_28(
     assert data["next"]["date"] == "2026-02-28"
 
     monkeypatch.setenv("TOPCLI_NOW", "2026-01-31T12:00:00+00:00")
-    result = CliRunner().invoke(app, ["followup", "--within", "1m", "--json"])
+    result = CliRunner().invoke(app, ["followup", "--within", "1mo", "--json"])
     data = json.loads(result.stdout)
     assert data["until"] == "2026-02-28"
     assert [(i["type"], i["date"], i["days"]) for i in data["items"]] == [
@@ -168,7 +168,7 @@ def test_window_of_one_month_from_january_31_ends_february_28(
     assert data["next"]["type"] == "conversation"
     assert data["next"]["days"] == 29
 
-    listed = CliRunner().invoke(app, ["actions", "list", "--due-within", "1m", "--json"])
+    listed = CliRunner().invoke(app, ["actions", "list", "--due-within", "1mo", "--json"])
     assert [a["due"] for a in json.loads(listed.stdout)] == ["2026-02-28"]
 
 

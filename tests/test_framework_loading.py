@@ -47,9 +47,9 @@ def test_unknown_key_is_named_with_the_closest_valid_key() -> None:
     error = problem("unknown-key.yaml")
     assert error.location == f"{INVALID / 'unknown-key.yaml'}:10:9"  # "hlep: Think big."
     assert error.reason == "unknown key 'hlep' in question 'goal'; did you mean 'help'?"
-    assert (
-        error.hint
-        == "valid keys: id, prompt, help, type, choices, default, required, when, min, max"
+    assert error.hint == (
+        "valid keys: id, prompt, help, type, choices, default, required, when, min, max, "
+        "private, summary"
     )
 
 
@@ -231,7 +231,8 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
         "'-' and '_', starting with a letter)",
         f"  {path}:5:5: stage 'one' is missing 'title' (add 'title:')",
         f"  {path}:10:9: default of question 'start' is not valid: 'next week' is not a date "
-        "(use the form YYYY-MM-DD or 'today', '+2 weeks', '+3 months')",
+        "(use the form YYYY-MM-DD, 'today', 'tomorrow', a weekday ('friday', 'next friday') "
+        "or a distance ('+2w', '+2 weeks', '3 months'))",
         f"  {path}:14:9: 'required' in question 'level' must be true or false",
     ]
     assert error.hint == "fix them and check again with 'topcli frameworks validate FILE'"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from topcli.clock import add_months
+from topcli.durations import parse_date
 from topcli.errors import AnswerError, FrameworkError
 from topcli.framework import (
     ACTION_KEYS,
@@ -16,11 +17,9 @@ from topcli.framework import (
     Framework,
     Question,
     Stage,
-    check_framework,
-    framework_from_data,
     parse_action,
-    parse_date,
 )
+from topcli.validation import check_framework, framework_from_data
 
 TODAY = date(2026, 3, 2)
 
@@ -121,6 +120,18 @@ def test_confirm_refuses_anything_else() -> None:
         ("+2 weeks", "2026-03-16"),
         ("+3 months", "2026-06-02"),
         ("+1 month", "2026-04-02"),
+        # one grammar with periods and calendar lengths (issue 10.4): TODAY is a Monday
+        ("tomorrow", "2026-03-03"),
+        ("+2w", "2026-03-16"),
+        ("2 weeks", "2026-03-16"),
+        ("in 2 weeks", "2026-03-16"),
+        ("+1mo", "2026-04-02"),
+        ("+3 years", "2029-03-02"),  # refused before: years were not a unit
+        ("+1w 2d", "2026-03-11"),
+        ("friday", "2026-03-06"),
+        ("next friday", "2026-03-06"),  # refused before: weekdays were not dates
+        ("Fri", "2026-03-06"),
+        ("monday", "2026-03-09"),  # the first Monday after today; today is 'today'
     ],
 )
 def test_dates_are_iso_or_relative_to_today(raw: Any, expected: str) -> None:
@@ -128,11 +139,16 @@ def test_dates_are_iso_or_relative_to_today(raw: Any, expected: str) -> None:
     assert parse(q("followup"), raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["2026-02-30", "15/04/2026", "next friday", "+3 years", "-1 day"])
+@pytest.mark.parametrize(
+    "raw", ["2026-02-30", "15/04/2026", "next week", "+3 fortnights", "-1 day", "+2"]
+)
 def test_a_bad_date_says_which_forms_work(raw: str) -> None:
     error = refused(q("date"), raw)
     assert error.message == f"{raw!r} is not a date"
-    assert error.hint == "use the form YYYY-MM-DD or 'today', '+2 weeks', '+3 months'"
+    assert error.hint == (
+        "use the form YYYY-MM-DD, 'today', 'tomorrow', a weekday ('friday', 'next friday') "
+        "or a distance ('+2w', '+2 weeks', '3 months')"
+    )
 
 
 def test_parse_date_without_today_takes_only_iso_dates() -> None:

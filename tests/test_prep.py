@@ -12,10 +12,10 @@ import pytest
 
 from exports_support import check_golden
 from helpers import run_cli
-from prep_support import SAM_ANSWERS, PrivateQuestion, fill_yaml, small_framework
+from prep_support import SAM_ANSWERS, fill_yaml, small_framework
 from topcli.catalog import resolve_framework
 from topcli.errors import UsageError
-from topcli.framework import Framework
+from topcli.framework import Framework, Question
 from topcli.prep import choose_stages, default_stages, write_prep
 
 
@@ -63,7 +63,7 @@ def test_private_questions_are_left_out() -> None:
     # Question gains `private` in parallel work; a subclass stands in for it until then
     framework = small_framework()
     stage = framework.stages[0]
-    secret = PrivateQuestion(id="leader_notes", prompt="Your private observations")
+    secret = Question(id="leader_notes", prompt="Your private observations", private=True)
     framework = replace(framework, stages=(replace(stage, questions=(*stage.questions, secret)),))
     for fmt in ("md", "yaml"):
         sheet = write_prep(framework, "Sam Lee", fmt=fmt)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from topcli.errors import FrameworkError, FrameworkNotFound, PluginError, did_you_mean
 from topcli.exporters import RegisteredExporter, exporter_problem
-from topcli.framework import Framework, Problems, Question, check_framework, question_from_data
+from topcli.framework import Framework, Question
+from topcli.validation import Problems, check_framework, question_from_data
 
 if TYPE_CHECKING:
     from topcli.plugins import PluginRecord, Plugins

@@ -14,59 +14,21 @@ latest finished conversation; an *action* is one line of a plan, ``open`` until 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
 
-from topcli.clock import add_months
-from topcli.errors import UsageError
+from topcli.durations import Period as Period  # periods are read by the one grammar of time
+from topcli.durations import parse_period as parse_period
+from topcli.errors import ExitCode
 from topcli.session import Session
 from topcli.wording import plural
 
 #: ``topcli followup`` exits with this when something is overdue (0 when nothing is). Distinct from
 #: every error's exit code (1-8, 130), so a cron job or shell prompt can tell "overdue" from
 #: "broken"; a test keeps it that way.
-OVERDUE_EXIT_CODE = 10
-
-_PERIOD_RE = re.compile(r"^(\d+)\s*(d|days?|w|weeks?|m|months?)$")
+OVERDUE_EXIT_CODE = ExitCode.OVERDUE
 
 
 # --------------------------------------------------------------------------- dates
-
-
-@dataclass(frozen=True)
-class Period:
-    """A span such as ``14d``, ``2w`` or ``1m``; months are calendar months (Jan 31 + 1m = Feb 28).
-
-    Kept as amount and unit, not days, because a month from Jan 31 and from Mar 31 differ.
-    """
-
-    amount: int
-    unit: str  # "d", "w" or "m"
-
-    def end(self, today: date) -> date:
-        """The last day inside the period that starts today."""
-        if self.unit == "m":
-            return add_months(today, self.amount)
-        days = self.amount * (7 if self.unit == "w" else 1)
-        return date.fromordinal(today.toordinal() + days)
-
-    def __str__(self) -> str:
-        return f"{self.amount}{self.unit}"
-
-
-def parse_period(text: str, *, option: str = "--due-within") -> Period:
-    """``14d``, ``2w``, ``1m`` (or ``14 days``, ``2 weeks``, ``1 month``; a bare number is days)."""
-    raw = str(text).strip().lower()
-    if raw.isdigit():
-        raw += "d"
-    match = _PERIOD_RE.match(raw)
-    if not match:
-        raise UsageError(
-            f"{option}: {text!r} is not a period",
-            hint="use a number of days, weeks or months, e.g. 14d, 2w or 1m",
-        )
-    return Period(int(match.group(1)), match.group(2)[0])
 
 
 def days_until(day: date, today: date) -> int:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from topcli.errors import AnswerError, FrameworkError
-from topcli.framework import Framework, framework_from_data
+from topcli.framework import Framework
+from topcli.validation import framework_from_data
 
 
 class LocatedDict(dict):  # type: ignore[type-arg]

@@ -205,8 +205,8 @@ def start_checkin(
     from topcli import clock
     from topcli.catalog import with_plugin_questions
     from topcli.checkin import build_checkin_framework, check_answers_file, checkin_basis
-    from topcli.framework import framework_from_data
     from topcli.loader import load_answers_file
+    from topcli.validation import framework_from_data
 
     today = clock.today()
     basis = checkin_basis(store, person)

@@ -51,12 +51,8 @@ KEEP_ANCHORS = (
 
 
 def is_private(question: Question) -> bool:
-    """The leader's own notes are never put in front of the person.
-
-    ``Question.private`` is being added in parallel; ``getattr`` keeps this working before and
-    after it lands.
-    """
-    return bool(getattr(question, "private", False))
+    """The leader's own notes are never put in front of the person."""
+    return question.private
 
 
 def on_sheet(question: Question) -> bool:

@@ -391,7 +391,7 @@ class TerminalPrompter:
                 )
 
     def _date_validator(self, text: str) -> bool | str:
-        from topcli.framework import parse_date
+        from topcli.durations import parse_date
 
         try:
             parse_date(text, today=self.today)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from topcli.framework import Framework, Question, Stage, framework_from_data
+from topcli.framework import Framework, Question, Stage
+from topcli.validation import framework_from_data
 
 EXPORT_SCHEMA_VERSION = 1
 

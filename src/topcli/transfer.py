@@ -305,7 +305,7 @@ def _kind(value: Any) -> str:
 
 def _check_session(data: Any, source: str, where: str) -> _Checked:
     from topcli import clock
-    from topcli.framework import framework_from_data
+    from topcli.validation import framework_from_data
 
     if isinstance(data, dict):
         _check_version(data, source, where)

@@ -93,7 +93,5 @@ def _print_report(report: FollowupReport, within: str) -> None:
 
 def _period_words(text: str) -> str:
     from topcli.followthrough import parse_period
-    from topcli.wording import plural
 
-    period = parse_period(text, option="--within")
-    return plural(period.amount, {"d": "day", "w": "week", "m": "month"}[period.unit])
+    return parse_period(text, option="--within").words()

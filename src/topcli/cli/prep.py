@@ -71,7 +71,7 @@ def prep(
         return
     from rich.markup import escape
 
-    from topcli.exporters import write_export
+    from topcli.exporters.service import write_export
 
     write_export(output, text.encode("utf-8"), force=force)
     console(stderr=True).print(

@@ -23,12 +23,12 @@ writes TZID with its VTIMEZONE; see ``docs/exports.md`` for why not the ``ics`` 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from topcli.durations import parse_span, parse_time
 from topcli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 #: Action reminders: 09:00 on the day before the all-day event (which starts at 00:00).
 ACTION_TRIGGER = timedelta(hours=-15)
 
-_DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
-
 
 @dataclass(frozen=True)
 class CalendarOptions:
@@ -52,35 +50,6 @@ class CalendarOptions:
     start: time = time(10, 0)
     duration: timedelta = timedelta(minutes=45)
     remind: timedelta = timedelta(days=1)
-
-
-def parse_span(text: str, *, what: str, allow_zero: bool = False) -> timedelta:
-    """``45m``, ``1h``, ``1h30m``, ``2d``, ``1w``, or a plain number of minutes."""
-    raw = text.strip().lower().replace(" ", "")
-    if raw.isdigit():
-        span = timedelta(minutes=int(raw))
-    else:
-        match = _DURATION_RE.match(raw)
-        if not raw or match is None:
-            raise UsageError(
-                f"{what} {text!r} is not a length of time",
-                hint="use minutes, hours, days or weeks, e.g. 45m, 1h, 1h30m, 1d, 1w",
-            )
-        weeks, days, hours, minutes = (int(g or 0) for g in match.groups())
-        span = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
-    if not span and not allow_zero:
-        raise UsageError(f"{what} {text!r} is zero", hint="use e.g. 45m or 1h")
-    return span
-
-
-def parse_time(text: str) -> time:
-    try:
-        hours, minutes = text.strip().split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise UsageError(
-            f"--time {text!r} is not a time of day", hint="use 24-hour HH:MM, e.g. 10:00 or 14:30"
-        ) from None
 
 
 def zone(name: str) -> tzinfo:
