@@ -1,8 +1,10 @@
-"""Shared test helpers: key sequences for prompts, and running the CLI with typed keys."""
+"""Shared test helpers: key sequences for prompts, running the CLI (with typed keys or none),
+seeding conversations, and a real terminal under pexpect."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from prompt_toolkit.application import create_app_session
@@ -183,3 +185,26 @@ def seed_conversation(monkeypatch: Any, answers: Any, now: str) -> None:
     result = run_cli(["start", "--answers", str(answers), "--no-input"])
     assert result.exit_code == 0, result.output
     monkeypatch.setenv("TOPCLI_NOW", FIXED_NOW)
+
+
+def cli(*args: str) -> Any:
+    """Run the CLI in-process without a terminal (no prompts), as a script or cron job would."""
+    from topcli.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+#: Answers files of the follow-through tests (Sam Lee's and Alex Kim's first conversations).
+FOLLOWTHROUGH_DATA = Path(__file__).parent / "data" / "followthrough"
+
+
+def seed(monkeypatch: Any, name: str, now: str = "2026-01-05T10:00:00+00:00") -> None:
+    """Hold a conversation from an answers file in tests/data/followthrough at ``now``."""
+    seed_conversation(monkeypatch, FOLLOWTHROUGH_DATA / name, now)
+
+
+def file_mode(path: Path) -> int:
+    """A file's permission bits, e.g. ``0o600``."""
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)

@@ -8,28 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from helpers import Keys, block, line, run_cli, seed_conversation
+from helpers import Keys, block, cli, line, run_cli, seed
 from topcli.checkin import build_checkin_framework, checkin_basis
 from topcli.checkin_outcome import apply_outcome
-from topcli.cli import app
 from topcli.store import Store
 from topcli.validation import framework_from_data
 
 DATA = Path(__file__).parent / "data" / "followthrough"
 TODAY = "2026-03-02T09:00:00+00:00"
-
-
-def seed(
-    monkeypatch: pytest.MonkeyPatch, name: str, now: str = "2026-01-05T10:00:00+00:00"
-) -> None:
-    """Hold a conversation from an answers file in tests/data/followthrough at ``now``."""
-    seed_conversation(monkeypatch, DATA / name, now)
-
-
-def cli(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args))
 
 
 def actions() -> dict[str, dict[str, Any]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from exports_support import ANSWERS, fixture_data, import_data, import_fixture
-from helpers import run_cli
+from helpers import file_mode, run_cli
 from topcli import hookimpl
 from topcli.exporters import Exporter
 from topcli.plugins import get_plugins
@@ -45,10 +44,6 @@ def txt_plugin() -> Iterator[list[Any]]:
     get_plugins().register(plugin, "topcli-txt", "registered by the test")
     yield seen
     get_plugins().unregister("topcli-txt")
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 # --------------------------------------------------------------------------- choosing
@@ -162,7 +157,7 @@ def test_output_file_is_private_and_never_overwritten_without_force(
     assert result.stdout == ""
     assert f"Wrote {target}" in result.stderr
     assert target.read_text(encoding="utf-8").startswith("# Career conversation")
-    assert mode(target) == 0o600
+    assert file_mode(target) == 0o600
     target.write_text("keep me", encoding="utf-8")
     result = run_cli(["plan", "export", "--md", "-o", str(target)])
     assert result.exit_code == 7

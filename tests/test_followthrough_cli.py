@@ -7,26 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from helpers import Keys, run_cli, seed_conversation
-from topcli.cli import app
+from helpers import Keys, cli, run_cli, seed
 from topcli.followthrough import OVERDUE_EXIT_CODE
 from topcli.wording import plural
 
 DATA = Path(__file__).parent / "data" / "followthrough"
-
-
-def seed(
-    monkeypatch: pytest.MonkeyPatch, name: str, now: str = "2026-01-05T10:00:00+00:00"
-) -> None:
-    """Hold a conversation from an answers file in tests/data/followthrough at ``now``."""
-    seed_conversation(monkeypatch, DATA / name, now)
-
-
-def cli(*args: str) -> Any:
-    """Run without a terminal (no prompts), as a script or cron job would."""
-    return CliRunner().invoke(app, list(args))
 
 
 def as_json(*args: str) -> Any:

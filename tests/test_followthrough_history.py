@@ -9,10 +9,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
-from helpers import Keys, run_cli
-from topcli.cli import app
+from helpers import Keys, cli, run_cli
 
 DATA = Path(__file__).parent / "data" / "followthrough"
 DOC = Path(__file__).parent.parent / "docs" / "follow-through.md"
@@ -22,10 +20,6 @@ JAN, MAR, JUN = (
     "2026-03-02T09:00:00+00:00",
     "2026-06-02T09:00:00-04:00",
 )
-
-
-def cli(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args))
 
 
 def actions() -> list[dict[str, Any]]:

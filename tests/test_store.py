@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import stat
 from pathlib import Path
 
 import pytest
 
+from helpers import file_mode
 from topcli.errors import NotFoundError, StorageError, UsageError
 from topcli.framework import Framework
 from topcli.loader import load_framework
@@ -29,10 +29,6 @@ def store(home: Path) -> Store:
     opened.close()
 
 
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
 def new_session(store: Store, framework: Framework, name: str = "Sam Lee") -> str:
     return store.create_session(store.person_for_new_session(name)["id"], framework)
 
@@ -43,8 +39,8 @@ def new_session(store: Store, framework: Framework, name: str = "Sam Lee") -> st
 def test_the_data_folder_is_made_owner_only_and_the_database_too(home: Path) -> None:
     assert not home.exists()
     Store().close()
-    assert mode(home) == 0o700
-    assert mode(home / DB_NAME) == 0o600
+    assert file_mode(home) == 0o700
+    assert file_mode(home / DB_NAME) == 0o600
     assert not (home / ".write-test").exists()
 
 
@@ -54,8 +50,8 @@ def test_an_existing_folder_and_database_are_tightened(home: Path) -> None:
     Store().close()
     (home / DB_NAME).chmod(0o644)
     Store().close()
-    assert mode(home) == 0o700
-    assert mode(home / DB_NAME) == 0o600
+    assert file_mode(home) == 0o700
+    assert file_mode(home / DB_NAME) == 0o600
 
 
 def test_a_shared_folder_keeps_its_mode_but_the_database_is_owner_only(home: Path) -> None:
@@ -63,8 +59,8 @@ def test_a_shared_folder_keeps_its_mode_but_the_database_is_owner_only(home: Pat
     home.chmod(0o755)
     (home / "someone-elses-file.txt").write_text("not topcli's")
     Store().close()
-    assert mode(home) == 0o755
-    assert mode(home / DB_NAME) == 0o600
+    assert file_mode(home) == 0o755
+    assert file_mode(home / DB_NAME) == 0o600
 
 
 def test_topcli_home_picks_the_folder_and_platformdirs_is_the_default(
