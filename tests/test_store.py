@@ -289,11 +289,15 @@ def test_a_session_is_found_by_a_unique_prefix_of_its_id(
 
 def test_an_ambiguous_prefix_names_the_matching_ids(store: Store, framework: Framework) -> None:
     person = store.person_for_new_session("Sam")["id"]
+    snapshot = store.db.execute(
+        "INSERT INTO snapshots (hash, framework_json) VALUES ('h', ?)",
+        (json.dumps(framework.to_dict()),),
+    ).lastrowid
     for session_id in ("ab12cd34", "ab99ef00"):
         store.db.execute(
-            "INSERT INTO sessions (id, person_id, framework_id, framework_version, framework_json,"
+            "INSERT INTO sessions (id, person_id, framework_id, framework_version, snapshot_id,"
             " started_at, updated_at) VALUES (?, ?, 'x', '1', ?, 'now', 'now')",
-            (session_id, person, json.dumps(framework.to_dict())),
+            (session_id, person, snapshot),
         )
     with pytest.raises(UsageError) as caught:
         store.session_row("ab")
