@@ -141,9 +141,8 @@ def main() -> None:
     (HERE / "export.json").write_text(everything)
     shutil.copyfile(home / "topcli.db", HERE / "topcli.db")
     os.chmod(HERE / "topcli.db", 0o600)
-    print(
-        f"wrote {HERE / 'topcli.db'} and export.json ({len(json.loads(everything)['sessions'])} conversations)"
-    )
+    count = len(json.loads(everything)["sessions"])
+    print(f"wrote {HERE / 'topcli.db'} and export.json ({count} conversations)")
 
 
 if __name__ == "__main__":
