@@ -188,13 +188,31 @@ class ConversationsMixin:
 
     def delete_session(self, session_id: str) -> None:
         with self.transaction() as db:
+            row = db.execute(
+                "SELECT person_id, snapshot_id FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
             db.execute(
                 "UPDATE sessions SET previous_id = NULL WHERE previous_id = ?", (session_id,)
             )
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            # a person with no conversation left is removed too: nothing personal lingers
-            db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM sessions)")
-            db.execute("DELETE FROM snapshots WHERE id NOT IN (SELECT snapshot_id FROM sessions)")
+            if row is not None:
+                self._remove_orphans([row["person_id"]], [row["snapshot_id"]])
+
+    def _remove_orphans(self, person_ids: Iterable[str], snapshot_ids: Iterable[int]) -> None:
+        """People and snapshots no conversation refers to any more: nothing personal lingers.
+
+        Only the given ones are looked at (through indexes), never the whole store.
+        """
+        self.db.executemany(
+            "DELETE FROM people WHERE id = ?1"
+            " AND NOT EXISTS (SELECT 1 FROM sessions WHERE person_id = ?1)",
+            [(p,) for p in set(person_ids)],
+        )
+        self.db.executemany(
+            "DELETE FROM snapshots WHERE id = ?1"
+            " AND NOT EXISTS (SELECT 1 FROM sessions WHERE snapshot_id = ?1)",
+            [(s,) for s in set(snapshot_ids)],
+        )
 
     def remove_for_import(self, session_ids: Collection[str]) -> None:
         """Remove conversations an import replaces, inside the import's transaction.
@@ -204,8 +222,15 @@ class ConversationsMixin:
         without a conversation are removed, so the file's version of them is written whole.
         """
         self.db.execute("PRAGMA defer_foreign_keys = ON")
-        self.db.executemany("DELETE FROM sessions WHERE id = ?", [(i,) for i in session_ids])
-        self.db.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM sessions)")
+        people: list[str] = []
+        for session_id in session_ids:
+            row = self.db.execute(
+                "DELETE FROM sessions WHERE id = ? RETURNING person_id", (session_id,)
+            ).fetchone()
+            if row is not None:
+                people.append(row["person_id"])
+        # snapshots are kept: the file's conversations most likely use them again
+        self._remove_orphans(people, [])
 
     def insert_imported(
         self, data: Mapping[str, Any], *, action_questions: Collection[str]
