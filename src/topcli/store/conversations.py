@@ -66,8 +66,22 @@ class ConversationsMixin:
     # ------------------------------------------------------------------ snapshots
 
     def _snapshot_id(self, framework: Mapping[str, Any]) -> int:
-        """The id of this framework content's snapshot, stored now if it is new."""
-        key = snapshot_hash(framework)
+        """The id of this framework content's snapshot, stored now if it is new.
+
+        An import hands the same framework object for every conversation held with it, so its
+        hash is remembered by identity (the object is kept, so the identity stays its own).
+        """
+        hashes: dict[int, tuple[Mapping[str, Any], str]] = self.__dict__.setdefault(
+            "_snapshot_hashes", {}
+        )
+        known = hashes.get(id(framework))
+        if known is not None and known[0] is framework:
+            key = known[1]
+        else:
+            key = snapshot_hash(framework)
+            if len(hashes) >= 64:
+                hashes.clear()
+            hashes[id(framework)] = (framework, key)
         row = self.db.execute("SELECT id FROM snapshots WHERE hash = ?", (key,)).fetchone()
         if row is not None:
             return int(row["id"])
