@@ -45,9 +45,26 @@ def mode(path: Path) -> int:
 # --------------------------------------------------------------------------- erasure
 
 
+@pytest.fixture
+def upstream_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections start with SQLite's upstream default, secure_delete off (some builds,
+    this Python's perhaps, turn it on when compiled; topcli must not rely on that)."""
+    import topcli.store.connection as connection
+
+    real = sqlite3.connect
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        db = real(*args, **kwargs)  # type: ignore[arg-type]
+        db.execute("PRAGMA secure_delete = OFF")
+        return db
+
+    monkeypatch.setattr(connection.sqlite3, "connect", connect)
+
+
 def test_a_deleted_persons_name_is_no_longer_in_the_file(
-    store: Store, framework: Framework, home: Path
+    upstream_sqlite: None, framework: Framework, home: Path
 ) -> None:
+    store = Store()
     keep = new_session(store, framework, "Kim")
     session_id = new_session(store, framework, SECRET)
     store.save_answer(session_id, framework.question("role"), f"{SECRET} leads the platform team")
@@ -58,8 +75,10 @@ def test_a_deleted_persons_name_is_no_longer_in_the_file(
     assert SECRET.encode() not in (home / DB_NAME).read_bytes()
 
 
-def test_secure_delete_is_on_for_every_connection(store: Store) -> None:
+def test_secure_delete_is_on_for_every_connection(upstream_sqlite: None, home: Path) -> None:
+    store = Store()
     assert store.db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    store.close()
 
 
 def test_vacuum_gives_the_space_of_deleted_conversations_back(

@@ -107,7 +107,8 @@ class Cursor(sqlite3.Cursor):
 class Connection(sqlite3.Connection):
     """``sqlite3.Connection`` whose statements map SQLite errors to :class:`StorageError`."""
 
-    path: Path
+    #: The file, named in error messages (set by :func:`connect`).
+    path: Path | str = "the database"
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:  # type: ignore[override]
         with mapped(self.path):
