@@ -273,3 +273,31 @@ def test_a_read_only_home_is_not_chmod_ed(home: Path) -> None:
         assert mode(home) == 0o555
     finally:
         home.chmod(0o700)
+
+
+def test_a_file_size_limit_in_a_real_process_is_a_clear_error(home: Path) -> None:
+    """A full disk as a process meets it: writes fail part way (RLIMIT_FSIZE, SIGXFSZ ignored)."""
+    import resource
+    import signal
+
+    answers = Path(__file__).resolve().parent / "data" / "followthrough" / "sam-first.yaml"
+    env = dict(os.environ, TOPCLI_HOME=str(home))
+    command = [sys.executable, "-m", "topcli", "start", "--answers", str(answers), "--no-input"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    size = (home / DB_NAME).stat().st_size
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 4096, size + 4096))
+
+    full = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=60, preexec_fn=small_disk
+    )
+    assert full.returncode == 5, full.stderr
+    assert f"could not write to {home / DB_NAME}" in full.stderr
+    assert "Traceback" not in full.stderr and "rollback" not in full.stderr
+    assert "backup" not in full.stderr
+    with sqlite3.connect(home / DB_NAME) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT COUNT(*) FROM sessions").fetchone() == (1,)

@@ -54,6 +54,12 @@ def storage_error(exc: sqlite3.Error, path: Path | str) -> StorageError:
             hint="it was changed by another program or another topcli version; "
             "move it aside (topcli starts a new one) or use the topcli that wrote it",
         )
+    if name in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"):
+        return StorageError(
+            f"could not write to {path} ({text}): the disk may be full or a file size "
+            "limit reached; the last change was not saved",
+            hint="free some disk space (or raise the limit) and run the command again",
+        )
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
         return StorageError(
             f"cannot read or write {path}: {text}",
