@@ -128,3 +128,16 @@ def test_an_unreadable_schema_version_is_a_storage_error(home: Path) -> None:
         db.execute("UPDATE meta SET value = 'two' WHERE key = 'schema_version'")
     with pytest.raises(StorageError, match="unreadable schema version 'two'"):
         Store()
+
+
+def test_the_command_that_migrates_says_so_once_on_stderr(old_home: Path) -> None:
+    first = CliRunner().invoke(app, ["sessions", "list"])
+    assert first.exit_code == 0, first.output
+    note = (
+        f"note: updated {old_home / DB_NAME} from schema 1 to {SCHEMA_VERSION}; "
+        f"the old file is kept as {old_home / 'topcli.db.v1.bak'}"
+    )
+    assert note + "\n" in first.stderr.splitlines(keepends=True)
+    assert "note:" not in first.stdout
+    again = CliRunner().invoke(app, ["sessions", "list"])
+    assert "note:" not in again.stderr

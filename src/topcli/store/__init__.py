@@ -39,8 +39,21 @@ __all__ = [
     "Store",
     "data_dir",
     "new_id",
+    "pop_notices",
     "slugify",
 ]
+
+
+#: One line per database migrated in this process, for the command to show; the store never
+#: prints (see :func:`pop_notices`).
+_notices: list[str] = []
+
+
+def pop_notices() -> list[str]:
+    """The notices recorded since the last call (e.g. "updated ... from schema 1 to 2")."""
+    notices = list(_notices)
+    _notices.clear()
+    return notices
 
 
 def data_dir() -> Path:
@@ -119,6 +132,7 @@ class Store(PeopleMixin, ConversationsMixin, ActionsMixin):
                 schema.migrate(self.db, version)
                 self.migrated_from = version
         if self.migrated_from is not None:
+            _notices.append(str(self.migration_note))
             with mapped(self.path):
                 self.db.execute("VACUUM")  # give back the space of the repeated snapshots
 
