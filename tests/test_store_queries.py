@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from topcli.followthrough import action_items, load_people
+from topcli.followthrough import action_items, load_people, people_summary
 from topcli.store import DB_NAME, Store
 
 RELEASE = Path(__file__).resolve().parent / "data" / "releases" / "0.1.0"
@@ -133,17 +134,29 @@ def test_conversation_summaries_agree_with_the_full_models(store: Store) -> None
 
 
 def test_people_summaries_agree_with_the_full_models(store: Store) -> None:
-    summaries = store.people_summaries()
-    assert [p["name"] for p in summaries] == [p["name"] for p in store.people()]
-    for person in summaries:
+    today = date(2026, 4, 15)  # after the carried-over action's new due date
+    summaries = store.people_summaries(today=today.isoformat())
+    assert any(p["overdue_actions"] for p in summaries)
+    expected = people_summary(load_people(store), today)
+    assert [p["id"] for p in summaries] == [p["id"] for p in expected]
+    for person, model in zip(summaries, expected, strict=True):
+        assert person["name"] == model["name"]
+        assert person["conversations"] == model["conversations"]
+        last = model["last"]
+        assert person["last_session"] == last["session"]
+        assert person["last_started_at"][:10] == last["date"]
+        assert person["last_kind"] == last["kind"]
+        assert person["last_framework"] == last["framework"]
+        assert person["last_status"] == last["status"]
+        upcoming = model["next"]
+        assert person["next"] == (upcoming and upcoming["date"])
+        assert person["next_session"] == (upcoming and upcoming["session"])
+        assert person["in_progress"] == model["in_progress"]
+        assert person["open_actions"] == model["open_actions"]
+        assert person["overdue_actions"] == model["overdue_actions"]
         sessions = [store.load(r["id"]) for r in store.session_rows(person_id=person["id"])]
-        actions = [a for s in sessions for a in s.actions]
-        assert person["conversations"] == len(sessions)
-        assert person["last"] == max(s.started_at for s in sessions)
-        with_followup = [s for s in sessions if s.followup]
-        assert person["next"] == (with_followup[-1].followup if with_followup else None)
-        assert person["actions"] == len(actions)
-        assert person["open_actions"] == sum(a["status"] == "open" for a in actions)
+        assert person["actions"] == sum(len(s.actions) for s in sessions)
+    assert [p["overdue_actions"] for p in store.people_summaries()] == [0] * len(summaries)
 
 
 def test_action_summaries_agree_with_the_full_models(store: Store) -> None:
@@ -174,3 +187,69 @@ def test_one_action_comes_with_its_conversation_and_person(store: Store) -> None
     checkin = next(s for s in exported() if s["id"] == "16fc038c")
     copy = next(a for a in checkin["answers"]["actions"] if a["carried_from"] == carried["id"])
     assert found["carried_to"] == copy["id"]
+
+
+# --------------------------------------------------------------------------- growth
+
+
+def _work(store: Store, call: Callable[[Store], Any]) -> int:
+    """SQLite's own measure of the work a call does: virtual machine steps (in hundreds),
+    the same on every machine and every run, unlike a timing."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.db.set_progress_handler(count, 100)
+    try:
+        call(store)
+    finally:
+        store.db.set_progress_handler(None, 0)
+    return steps[0]
+
+
+def _grown_store(home: Path, conversations: int) -> Store:
+    """A store of ``conversations`` copies of the fixture's first one (five per person)."""
+    from topcli.transfer import import_text
+
+    base = next(s for s in exported() if s["id"] == "0d42b058")
+    sessions = []
+    for n in range(conversations):
+        copy = json.loads(json.dumps(base))
+        copy["id"] = f"{n:08x}"
+        copy["person"] = {"id": f"p{n // 5}", "name": f"Person {n // 5}", "created_at": "2026"}
+        copy["person"]["created_at"] = base["person"]["created_at"]
+        for k, action in enumerate(copy["answers"]["actions"]):
+            action["id"] = f"{n:07x}{k}"
+            action["carried_from"] = None
+            action["status"] = "open"
+        sessions.append(copy)
+    store = Store(home / DB_NAME)
+    import_text(json.dumps({"schema_version": 1, "sessions": sessions}), source="t", store=store)
+    return store
+
+
+PER_PERSON: dict[str, Callable[[Store], Any]] = {
+    "their conversations": lambda s: s.conversation_summaries(person_id="p3", status="complete"),
+    "their open actions": lambda s: s.action_summaries(person_id="p3", status="open"),
+    "their latest": lambda s: s.latest_session_row(person_id="p3", status="complete"),
+    "one action": lambda s: s.action("00000030"),
+    "one conversation": lambda s: s.load("00000010"),
+}
+
+
+def test_per_item_work_does_not_grow_with_the_store(tmp_path: Path) -> None:
+    small, large = _grown_store(tmp_path / "s", 40), _grown_store(tmp_path / "l", 400)
+    for name, call in PER_PERSON.items():
+        assert _work(large, call) <= _work(small, call) + 1, name
+
+
+def test_listings_grow_linearly_with_the_store(tmp_path: Path) -> None:
+    small, large = _grown_store(tmp_path / "s", 40), _grown_store(tmp_path / "l", 400)
+    for call in (
+        lambda s: s.people_summaries(today="2026-04-15"),
+        lambda s: s.conversation_summaries(),
+        lambda s: s.action_summaries(status="open"),
+    ):
+        assert _work(large, call) <= 15 * max(1, _work(small, call))

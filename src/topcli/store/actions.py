@@ -125,8 +125,10 @@ class ActionsMixin:
         ``notes`` (how many). ``due_before`` keeps actions due on or before that ISO date.
         """
         where, params = ["1=1"], []
+        # with a person or conversation, start from their rows, not from every open action
+        narrow = person_id is not None or session_id is not None
         for clause, value in (
-            ("a.status = ?", status),
+            ("+a.status = ?" if narrow else "a.status = ?", status),
             ("s.person_id = ?", person_id),
             ("a.session_id = ?", session_id),
             ("a.due <= ?", due_before),

@@ -320,7 +320,8 @@ class ConversationsMixin:
             sql += " AND person_id = ?"
             params.append(person_id)
         if status is not None:
-            sql += " AND status = ?"
+            # with a person, their rows come first (not every conversation with that status)
+            sql += " AND +status = ?" if person_id is not None else " AND status = ?"
             params.append(status)
         return self.db.execute(sql + " ORDER BY started_at, rowid", params).fetchall()
 
@@ -334,7 +335,8 @@ class ConversationsMixin:
             sql += " AND person_id = ?"
             params.append(person_id)
         if status is not None:
-            sql += " AND status = ?"
+            # with a person, their rows come first (not every conversation with that status)
+            sql += " AND +status = ?" if person_id is not None else " AND status = ?"
             params.append(status)
         return self.db.execute(
             sql + " ORDER BY started_at DESC, rowid DESC LIMIT 1", params
@@ -377,7 +379,9 @@ class ConversationsMixin:
         and ``open_actions``. Newest first unless ``newest_first`` is false; ``limit`` caps it.
         """
         where, params = ["1=1"], []
-        for column, value in (("s.person_id", person_id), ("s.status", status), ("s.kind", kind)):
+        # with a person, start from their conversations, not from every one with that status
+        state = "+s.status" if person_id is not None else "s.status"
+        for column, value in (("s.person_id", person_id), (state, status), ("s.kind", kind)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -388,7 +392,7 @@ class ConversationsMixin:
             " s.followup,"
             " (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answers,"
             " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id) AS actions,"
-            " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id AND a.status = 'open')"
+            " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id AND +a.status = 'open')"
             "   AS open_actions"
             " FROM sessions s JOIN people p ON p.id = s.person_id"
             f" WHERE {' AND '.join(where)} ORDER BY s.started_at {order}, s.rowid {order}"

@@ -79,25 +79,58 @@ class PeopleMixin:
         self.db.execute("INSERT INTO people VALUES (?, ?, ?)", (person_id, name, clock.timestamp()))
         return self.db.execute("SELECT * FROM people WHERE id = ?", (person_id,)).fetchone()
 
-    def people_summaries(self) -> list[dict[str, Any]]:
+    def people_summaries(self, today: str | None = None) -> list[dict[str, Any]]:
         """Everyone with their conversations summed up, by name: one query, no models.
 
+        The same facts as :func:`topcli.followthrough.people_summary` computes from full models.
         Each dict: ``id``, ``name``, ``created_at``; ``conversations`` (how many, check-ins
-        included); ``last`` (ISO start time of the latest one, or ``None``); ``next`` (the
-        follow-up date of the latest conversation that has one, or ``None``);
-        ``open_actions``, ``actions`` (all statuses).
+        included); the latest conversation as ``last_session``, ``last_started_at``,
+        ``last_kind``, ``last_framework``, ``last_status`` (all ``None`` without one); the next
+        conversation as ``next`` (the follow-up date set by the latest *finished* conversation,
+        or ``None``) and ``next_session`` (that conversation's id); ``in_progress`` (the latest
+        conversation's id if it is unfinished); ``actions`` (all statuses), ``open_actions``
+        and ``overdue_actions`` (open and due before ``today``, an ISO date; 0 without it).
         """
+        # a unary + keeps SQLite from walking the status indexes (every open action, every
+        # finished conversation) once per person: each subquery starts from the person's rows
+        latest = (
+            "(SELECT s.{col} FROM sessions s WHERE s.person_id = p.id"
+            " ORDER BY s.started_at DESC, s.rowid DESC LIMIT 1)"
+        )
+        finished = (
+            "(SELECT s.{col} FROM sessions s WHERE s.person_id = p.id AND +s.status = 'complete'"
+            " ORDER BY s.started_at DESC, s.rowid DESC LIMIT 1)"
+        )
+        actions = (
+            "(SELECT COUNT(*) FROM sessions s JOIN actions a ON a.session_id = s.id"
+            " WHERE s.person_id = p.id{extra})"
+        )
+        open_only = " AND +a.status = 'open'"
         rows = self.db.execute(
             "SELECT p.id, p.name, p.created_at,"
             " (SELECT COUNT(*) FROM sessions s WHERE s.person_id = p.id) AS conversations,"
-            " (SELECT MAX(s.started_at) FROM sessions s WHERE s.person_id = p.id) AS last,"
-            " (SELECT s.followup FROM sessions s WHERE s.person_id = p.id"
-            "   AND s.followup IS NOT NULL ORDER BY s.started_at DESC, s.rowid DESC LIMIT 1)"
-            "   AS next,"
-            " (SELECT COUNT(*) FROM sessions s JOIN actions a ON a.session_id = s.id"
-            "   WHERE s.person_id = p.id AND a.status = 'open') AS open_actions,"
-            " (SELECT COUNT(*) FROM sessions s JOIN actions a ON a.session_id = s.id"
-            "   WHERE s.person_id = p.id) AS actions"
-            " FROM people p ORDER BY p.name COLLATE NOCASE, p.id"
+            f" {latest.format(col='id')} AS last_session,"
+            f" {latest.format(col='started_at')} AS last_started_at,"
+            f" {latest.format(col='kind')} AS last_kind,"
+            f" {latest.format(col='framework_id')} AS last_framework,"
+            f" {latest.format(col='status')} AS last_status,"
+            f" {finished.format(col='followup')} AS next,"
+            f" {finished.format(col='id')} AS next_session,"
+            f" {actions.format(extra='')} AS actions,"
+            f" {actions.format(extra=open_only)} AS open_actions,"
+            f" {actions.format(extra=open_only + ' AND a.due < ?1')} AS overdue_actions"
+            " FROM people p ORDER BY p.name COLLATE NOCASE, p.id",
+            (today or "",),
         ).fetchall()
-        return [dict(row) for row in rows]
+        summaries = []
+        for row in rows:
+            summary = dict(row)
+            if summary["next"] is None:
+                summary["next_session"] = None
+            summary["in_progress"] = (
+                summary["last_session"]
+                if summary["last_status"] not in (None, "complete")
+                else None
+            )
+            summaries.append(summary)
+        return summaries
