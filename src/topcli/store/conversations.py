@@ -343,16 +343,19 @@ class ConversationsMixin:
         ).fetchone()
 
     def load(self, session_id: str) -> Session:
-        """One conversation as a full model: three or four queries, whatever the store's size."""
+        """One conversation as a full model: four queries (five the first time its framework
+        is met in this process), whatever the store's size."""
         from topcli.session import Session
 
-        ident = self.session_row(session_id)["id"]
-        row = self.db.execute(
+        sql = (
             "SELECT s.*, p.name AS person_name, p.created_at AS person_created_at,"
             " f.hash AS snapshot_hash FROM sessions s JOIN people p ON p.id = s.person_id"
-            " JOIN snapshots f ON f.id = s.snapshot_id WHERE s.id = ?",
-            (ident,),
-        ).fetchone()
+            " JOIN snapshots f ON f.id = s.snapshot_id WHERE s.id = ?"
+        )
+        row = self.db.execute(sql, (session_id,)).fetchone()
+        if row is None:  # a start of an id (or none): the lookup that explains which
+            row = self.db.execute(sql, (self.session_row(session_id)["id"],)).fetchone()
+        ident = row["id"]
         framework = self._framework(row["snapshot_id"], row["snapshot_hash"])
         person = {"id": row["person_id"], "name": row["person_name"]}
         person["created_at"] = row["person_created_at"]
