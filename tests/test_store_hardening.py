@@ -124,6 +124,8 @@ def test_answering_into_a_conversation_another_process_deleted_is_not_found(
         store.save_answer(session_id, framework.question("role"), "Engineer")
     with pytest.raises(NotFoundError):
         store.save_draft(session_id, "role", "Eng")
+    with pytest.raises(NotFoundError):
+        store.add_action(session_id, "actions", {"what": "x", "due": "2026-04-01"})
 
 
 _OPEN_AT = """

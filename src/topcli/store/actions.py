@@ -35,6 +35,7 @@ class ActionsMixin:
 
         def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
         def _unused_id(self, table: str, nbytes: int) -> str: ...
+        def _require_session(self, session_id: str) -> None: ...
         def _by_id(
             self, table: str, ident: str, *, prefix: bool, noun: str, hint: str, more: str
         ) -> sqlite3.Row: ...
@@ -218,6 +219,7 @@ class ActionsMixin:
 
         now = clock.timestamp()
         with self.transaction() as db:
+            self._require_session(session_id)
             row = db.execute(
                 "SELECT COALESCE(MAX(position) + 1, 0) AS n FROM actions"
                 " WHERE session_id = ? AND question_id = ?",
