@@ -17,8 +17,9 @@ from topcli.transfer import import_text
 
 TABLES = {
     "people": "SELECT id, name, created_at FROM people ORDER BY id",
-    "sessions": "SELECT id, person_id, kind, previous_id, framework_id, framework_version,"
-    " framework_json, status, started_at, updated_at, completed_at FROM sessions ORDER BY id",
+    "sessions": "SELECT s.id, person_id, kind, previous_id, framework_id, framework_version,"
+    " f.framework_json, status, started_at, updated_at, completed_at, followup"
+    " FROM sessions s JOIN snapshots f ON f.id = s.snapshot_id ORDER BY s.id",
     "answers": "SELECT session_id, question_id, value_json, answered_at FROM answers"
     " ORDER BY session_id, rowid",
     "actions": "SELECT * FROM actions ORDER BY id",

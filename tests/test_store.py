@@ -10,7 +10,7 @@ import pytest
 
 from helpers import file_mode
 from topcli.errors import NotFoundError, StorageError, UsageError
-from topcli.framework import Framework
+from topcli.framework import Framework, framework_from_data
 from topcli.loader import load_framework
 from topcli.store import DB_NAME, Store, data_dir, slugify
 
@@ -285,11 +285,15 @@ def test_a_session_is_found_by_a_unique_prefix_of_its_id(
 
 def test_an_ambiguous_prefix_names_the_matching_ids(store: Store, framework: Framework) -> None:
     person = store.person_for_new_session("Sam")["id"]
+    snapshot = store.db.execute(
+        "INSERT INTO snapshots (hash, framework_json) VALUES ('h', ?)",
+        (json.dumps(framework.to_dict()),),
+    ).lastrowid
     for session_id in ("ab12cd34", "ab99ef00"):
         store.db.execute(
-            "INSERT INTO sessions (id, person_id, framework_id, framework_version, framework_json,"
+            "INSERT INTO sessions (id, person_id, framework_id, framework_version, snapshot_id,"
             " started_at, updated_at) VALUES (?, ?, 'x', '1', ?, 'now', 'now')",
-            (session_id, person, json.dumps(framework.to_dict())),
+            (session_id, person, snapshot),
         )
     with pytest.raises(UsageError) as caught:
         store.session_row("ab")
@@ -357,3 +361,30 @@ def test_a_data_folder_that_is_a_file_says_so(
     with pytest.raises(StorageError) as caught:
         Store()
     assert caught.value.message == f"the data folder {blocker} is a file, not a folder"
+
+
+def test_each_framework_snapshot_is_stored_once(store: Store, framework: Framework) -> None:
+    first = new_session(store, framework, "Sam")
+    second = new_session(store, framework, "Kim")
+    changed = framework_from_data(
+        {**framework.to_dict(), "version": "2"}, origin=None, snapshot=True
+    )
+    third = new_session(store, changed, "Ana")
+    count = "SELECT COUNT(*) FROM snapshots"
+    assert store.db.execute(count).fetchone()[0] == 2
+    assert store.load(second).framework == store.load(first).framework
+    assert store.load(third).framework.version == "2"
+    store.delete_session(third)
+    assert store.db.execute(count).fetchone()[0] == 1
+    store.delete_session(first)
+    assert store.db.execute(count).fetchone()[0] == 1  # the other conversation still uses it
+
+
+def test_the_follow_up_column_follows_the_answer(store: Store, framework: Framework) -> None:
+    session_id = new_session(store, framework)
+    store.save_answer(session_id, framework.question("followup"), "2026-05-04")
+    assert store.conversation_summaries()[0]["followup"] == "2026-05-04"
+    assert store.load(session_id).followup == "2026-05-04"
+    store.save_answer(session_id, framework.question("followup"), None)
+    assert store.conversation_summaries()[0]["followup"] is None
+    assert store.load(session_id).followup is None

@@ -44,12 +44,21 @@ class Session:
     @classmethod
     def from_store(
         cls,
-        row: sqlite3.Row,
-        person: sqlite3.Row,
+        row: Mapping[str, Any],
+        person: Mapping[str, Any],
         answer_rows: list[sqlite3.Row],
         actions: list[dict[str, Any]],
+        *,
+        framework: Framework | None = None,
     ) -> Session:
-        framework = _snapshot(row["framework_json"])
+        """Build the model from store rows in linear time.
+
+        ``framework`` is the parsed snapshot (the store parses each one once per process);
+        without it, ``row["framework_json"]`` is parsed.
+        """
+        if framework is None:
+            framework = _snapshot(row["framework_json"])
+        action_questions = {q.id for _, q in framework.questions() if q.type == "actions"}
         by_question: dict[str, list[dict[str, Any]]] = {}
         for action in actions:
             public = {k: v for k, v in action.items() if k != "question_id"}
@@ -61,7 +70,7 @@ class Session:
             value = json.loads(answer["value_json"])
             if isinstance(value, list) and qid in by_question:
                 value = by_question[qid]
-            elif _is_actions(framework, qid):
+            elif qid in action_questions:
                 value = []
             answers[qid] = value
             answered_at[qid] = answer["answered_at"]
@@ -147,13 +156,6 @@ def _snapshot(framework_json: str) -> Framework:
     """The stored framework as a model. Conversations held with the same framework share one
     (the model is immutable), so listing many conversations parses each framework once."""
     return framework_from_data(json.loads(framework_json), origin=None, snapshot=True)
-
-
-def _is_actions(framework: Framework, question_id: str) -> bool:
-    try:
-        return framework.question(question_id).type == "actions"
-    except KeyError:
-        return False
 
 
 def _plain(value: Any) -> Any:

@@ -133,7 +133,12 @@ def import_text(
             store.remove_for_import(result.replaced)
         for item in checked:
             store.insert_imported(item.data, action_questions=item.action_questions)
-        problems = store.db.execute("PRAGMA foreign_key_check").fetchall()
+        # Foreign keys are enforced as each row goes in, except while a replacement defers
+        # them: only then can a broken reference wait for the commit, so only then is the whole
+        # file checked (a full scan, which an ordinary import into a big store must not pay).
+        problems = (
+            store.db.execute("PRAGMA foreign_key_check").fetchall() if result.replaced else []
+        )
         if problems:
             _fail(source, "", f"the import would leave {plural(len(problems), 'broken reference')}")
     result.sessions = [store.load(item.data["id"]) for item in checked]
@@ -167,7 +172,9 @@ def parse_export(text: str, *, source: str) -> list[_Checked]:
         items = [(s, f"sessions[{n}]") for n, s in enumerate(sessions)]
     else:
         items = [(document, "")]
-    checked = [_check_session(data, source, where) for data, where in items]
+    # conversations held with the same framework share one parsed, canonical copy of it
+    frameworks: dict[str, tuple[Any, dict[str, Any]]] = {}
+    checked = [_check_session(data, source, where, frameworks) for data, where in items]
     _check_unique(checked, source)
     return checked
 
@@ -303,7 +310,12 @@ def _kind(value: Any) -> str:
     )
 
 
-def _check_session(data: Any, source: str, where: str) -> _Checked:
+def _check_session(
+    data: Any,
+    source: str,
+    where: str,
+    frameworks: dict[str, tuple[Any, dict[str, Any]]] | None = None,
+) -> _Checked:
     from topcli import clock
     from topcli.validation import framework_from_data
 
@@ -329,10 +341,17 @@ def _check_session(data: Any, source: str, where: str) -> _Checked:
 
     if not isinstance(data["framework"], dict):
         _fail(source, at("framework"), "must be an object (the framework as it was)")
-    try:
-        framework = framework_from_data(data["framework"], origin=None, snapshot=True)
-    except FrameworkError as exc:
-        _fail(source, at("framework"), exc.message)
+    key = json.dumps(data["framework"], sort_keys=True, ensure_ascii=False)
+    known = frameworks.get(key) if frameworks is not None else None
+    if known is None:
+        try:
+            framework = framework_from_data(data["framework"], origin=None, snapshot=True)
+        except FrameworkError as exc:
+            _fail(source, at("framework"), exc.message)
+        known = (framework, framework.to_dict())
+        if frameworks is not None:
+            frameworks[key] = known
+    framework, canonical_framework = known
 
     answers = data["answers"]
     if not isinstance(answers, dict):
@@ -390,7 +409,7 @@ def _check_session(data: Any, source: str, where: str) -> _Checked:
             f"{data['followup']!r} does not match the follow-up answer ({followup!r})",
         )
     # keep the framework as the store keeps it (canonical form of the same content)
-    canonical = dict(data, framework=framework.to_dict())
+    canonical = dict(data, framework=canonical_framework)
     return _Checked(canonical, frozenset(action_questions), where or "(top)")
 
 

@@ -66,6 +66,15 @@ def report_plugin_warnings() -> None:
     loaded.warnings.clear()
 
 
+def report_store_notices() -> None:
+    """What the store recorded for the user (a migrated database), one line each."""
+    store = sys.modules.get("topcli.store")  # a command that never opened it has none
+    if store is None:
+        return
+    for notice in store.pop_notices():
+        console(stderr=True).print(notice, markup=False)
+
+
 class TopcliGroup(TyperGroup):
     """The root group: the one top-level handler for topcli's errors."""
 
@@ -91,3 +100,4 @@ class TopcliGroup(TyperGroup):
             ctx.exit(1)
         finally:
             report_plugin_warnings()
+            report_store_notices()

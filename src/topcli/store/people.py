@@ -1,0 +1,136 @@
+"""People: who conversations are with, found by id, name or a unique part of a name."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from topcli import clock
+from topcli.errors import NotFoundError, UsageError
+
+
+class PeopleMixin:
+    """The people half of :class:`~topcli.store.Store` (it provides ``db``)."""
+
+    db: sqlite3.Connection
+
+    def people(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM people ORDER BY name COLLATE NOCASE, id").fetchall()
+
+    def find_person(self, query: str) -> sqlite3.Row:
+        """A person by id, exact name, or a unique part of a name. Ambiguity is an error."""
+        matches = self.match_people(query)
+        if not matches:
+            raise NotFoundError(
+                f"no conversations with anyone called '{query}'",
+                hint="'topcli people list' shows everyone; 'topcli start --person NAME' starts one",
+            )
+        if len(matches) > 1:
+            listing = ", ".join(f"{p['name']} (id {p['id']})" for p in matches)
+            raise UsageError(
+                f"'{query}' matches {len(matches)} people: {listing}",
+                hint="give the person's id instead",
+            )
+        return matches[0]
+
+    def match_people(self, query: str) -> list[sqlite3.Row]:
+        """Everyone ``query`` could mean: its id, else exact names, else names containing it."""
+        return self._matching(query, partial=True)
+
+    def _matching(self, query: str, *, partial: bool) -> list[sqlite3.Row]:
+        """The one rule of person matching: id first, then the whole name (ignoring case),
+        then (``partial``) any name that contains the query."""
+        row = self.db.execute("SELECT * FROM people WHERE id = ?", (query,)).fetchone()
+        if row is not None:
+            return [row]
+        folded = query.strip().casefold()
+        people = self.people()
+        exact = [p for p in people if p["name"].casefold() == folded]
+        if exact or not partial:
+            return exact
+        return [p for p in people if folded and folded in p["name"].casefold()]
+
+    def person_for_new_session(self, name: str) -> sqlite3.Row:
+        """The person a new conversation is with: an exact id or name match, or someone new."""
+        name = " ".join(name.split())
+        if not name:
+            raise UsageError(
+                "the person's name is empty", hint="give a name, e.g. --person 'Sam Lee'"
+            )
+        exact = self._matching(name, partial=False)
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            listing = ", ".join(f"{p['id']}" for p in exact)
+            raise UsageError(
+                f"there are {len(exact)} people called '{name}' (ids: {listing})",
+                hint="give the id with --person",
+            )
+        return self.add_person(name)
+
+    def add_person(self, name: str, person_id: str | None = None) -> sqlite3.Row:
+        if person_id is None:
+            from topcli.store import slugify
+
+            base = slugify(name)
+            person_id, n = base, 2
+            while self.db.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone():
+                person_id, n = f"{base}-{n}", n + 1
+        self.db.execute("INSERT INTO people VALUES (?, ?, ?)", (person_id, name, clock.timestamp()))
+        return self.db.execute("SELECT * FROM people WHERE id = ?", (person_id,)).fetchone()
+
+    def people_summaries(self, today: str | None = None) -> list[dict[str, Any]]:
+        """Everyone with their conversations summed up, by name: one query, no models.
+
+        The same facts as :func:`topcli.followthrough.people_summary` computes from full models.
+        Each dict: ``id``, ``name``, ``created_at``; ``conversations`` (how many, check-ins
+        included); the latest conversation as ``last_session``, ``last_started_at``,
+        ``last_kind``, ``last_framework``, ``last_status`` (all ``None`` without one); the next
+        conversation as ``next`` (the follow-up date set by the latest *finished* conversation,
+        or ``None``) and ``next_session`` (that conversation's id); ``in_progress`` (the latest
+        conversation's id if it is unfinished); ``actions`` (all statuses), ``open_actions``
+        and ``overdue_actions`` (open and due before ``today``, an ISO date; 0 without it).
+        """
+        # a unary + keeps SQLite from walking the status indexes (every open action, every
+        # finished conversation) once per person: each subquery starts from the person's rows
+        latest = (
+            "(SELECT s.{col} FROM sessions s WHERE s.person_id = p.id"
+            " ORDER BY s.started_at DESC, s.rowid DESC LIMIT 1)"
+        )
+        finished = (
+            "(SELECT s.{col} FROM sessions s WHERE s.person_id = p.id AND +s.status = 'complete'"
+            " ORDER BY s.started_at DESC, s.rowid DESC LIMIT 1)"
+        )
+        actions = (
+            "(SELECT COUNT(*) FROM sessions s JOIN actions a ON a.session_id = s.id"
+            " WHERE s.person_id = p.id{extra})"
+        )
+        open_only = " AND +a.status = 'open'"
+        rows = self.db.execute(
+            "SELECT p.id, p.name, p.created_at,"
+            " (SELECT COUNT(*) FROM sessions s WHERE s.person_id = p.id) AS conversations,"
+            f" {latest.format(col='id')} AS last_session,"
+            f" {latest.format(col='started_at')} AS last_started_at,"
+            f" {latest.format(col='kind')} AS last_kind,"
+            f" {latest.format(col='framework_id')} AS last_framework,"
+            f" {latest.format(col='status')} AS last_status,"
+            f" {finished.format(col='followup')} AS next,"
+            f" {finished.format(col='id')} AS next_session,"
+            f" {actions.format(extra='')} AS actions,"
+            f" {actions.format(extra=open_only)} AS open_actions,"
+            f" {actions.format(extra=open_only + ' AND a.due < ?1')} AS overdue_actions"
+            " FROM people p ORDER BY p.name COLLATE NOCASE, p.id",
+            (today or "",),
+        ).fetchall()
+        summaries = []
+        for row in rows:
+            summary = dict(row)
+            if summary["next"] is None:
+                summary["next_session"] = None
+            summary["in_progress"] = (
+                summary["last_session"]
+                if summary["last_status"] not in (None, "complete")
+                else None
+            )
+            summaries.append(summary)
+        return summaries
