@@ -10,9 +10,10 @@ import pytest
 
 from helpers import file_mode
 from topcli.errors import NotFoundError, StorageError, UsageError
-from topcli.framework import Framework, framework_from_data
+from topcli.framework import Framework
 from topcli.loader import load_framework
 from topcli.store import DB_NAME, Store, data_dir, slugify
+from topcli.validation import framework_from_data
 
 DATA = Path(__file__).resolve().parent / "data" / "core"
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from topcli.followthrough import action_items, load_people, people_summary
+from topcli.followup import people_summary
+from topcli.people import action_items, load_people
 from topcli.store import DB_NAME, Store
 
 RELEASE = Path(__file__).resolve().parent / "data" / "releases" / "0.1.0"

@@ -31,7 +31,7 @@ import os
 import shlex
 from pathlib import Path
 
-from topcli.errors import TopcliError
+from topcli.errors import ExitCode, TopcliError
 
 SCISSORS = "# ------------------------ >8 ------------------------"
 HOW_TO_SET = (
@@ -43,7 +43,7 @@ HOW_TO_SET = (
 class EditorError(TopcliError):
     """No editor, an editor that cannot be started, or one that failed; the text is unchanged."""
 
-    exit_code = 1
+    exit_code = ExitCode.ERROR
 
 
 def editor_command(*, strict_config: bool = True) -> tuple[list[str], str]:

@@ -15,11 +15,8 @@ the transaction helper); :mod:`~topcli.store.schema` holds the layout and the mi
 from __future__ import annotations
 
 import os
-import re
-import secrets
 import sqlite3
 import stat
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +26,7 @@ from topcli.store import schema
 from topcli.store.actions import ACTION_STATUSES, ActionsMixin
 from topcli.store.connection import DB_NAME, connect, mapped, private_dir, transaction
 from topcli.store.conversations import ConversationsMixin
+from topcli.store.ids import new_id, slugify
 from topcli.store.people import PeopleMixin
 from topcli.store.schema import SCHEMA_VERSION
 
@@ -64,16 +62,6 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("topcli", appauthor=False))
-
-
-def new_id(nbytes: int = 4) -> str:
-    return secrets.token_hex(nbytes)
-
-
-def slugify(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "person"
 
 
 class Store(PeopleMixin, ConversationsMixin, ActionsMixin):

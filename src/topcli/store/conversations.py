@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from topcli import clock
 from topcli.errors import NotFoundError
-from topcli.framework import Framework, Question, framework_from_data
+from topcli.framework import Framework, Question
 from topcli.store.schema import snapshot_hash
+from topcli.validation import framework_from_data
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager

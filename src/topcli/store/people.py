@@ -70,7 +70,7 @@ class PeopleMixin:
 
     def add_person(self, name: str, person_id: str | None = None) -> sqlite3.Row:
         if person_id is None:
-            from topcli.store import slugify
+            from topcli.store.ids import slugify
 
             base = slugify(name)
             person_id, n = base, 2

@@ -150,7 +150,7 @@ def create(db: sqlite3.Connection) -> None:
 
 def _v1_to_v2(db: sqlite3.Connection) -> None:
     """Framework snapshots stored once, a follow-up column, and the indexes listings need."""
-    from topcli.framework import framework_from_data
+    from topcli.validation import framework_from_data
 
     db.execute(
         "CREATE TABLE snapshots (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
