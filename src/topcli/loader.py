@@ -4,15 +4,48 @@ PyYAML is imported here, inside the functions, so commands that never read a fra
 (``--help``, ``sessions list``) do not pay for it. Mappings come back as :class:`LocatedDict`:
 plain dicts that also remember where they and each of their keys started, which
 :class:`topcli.framework.Problems` turns into ``file:line:column``.
+
+Every file is read through :func:`topcli.limits.read_limited` (regular files only, a size limit)
+before any parsing. YAML nesting and alias expansion are bounded while the document is composed,
+before anything is built from it, so a "billion laughs" file or ``[[[[...]]]]`` fails at once
+with the limit and the place. Answers files ending in ``.json`` are parsed by ``json``
+(:mod:`topcli.safejson`), so they mean exactly what JSON says; frameworks are YAML (JSON read as
+YAML keeps its version text and marks).
+
+YAML treats NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) as line
+breaks and folds them into spaces or breaks, so a YAML file that holds one raw is refused with its
+place rather than changed silently: write them as the escapes ``"\\N"``, ``"\\L"`` and
+``"\\P"`` inside double quotes (kept exactly), or use a JSON answers file.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from topcli.errors import AnswerError, FrameworkError
 from topcli.framework import Framework, framework_from_data
+from topcli.limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_NESTING,
+    MAX_YAML_ALIAS_NODES,
+    MAX_YAML_ALIASES,
+    NESTING_PROBLEM,
+    read_limited,
+)
+from topcli.safetext import text_problem
+
+_YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class LimitExceeded(Exception):
+    """Raised while composing YAML: a limit from :mod:`topcli.limits` was hit at ``mark``."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
 
 
 class LocatedDict(dict):  # type: ignore[type-arg]
@@ -28,6 +61,50 @@ def _loader_class() -> type:
     import yaml
 
     class LocatingLoader(yaml.SafeLoader):
+        def __init__(self, stream: Any) -> None:
+            super().__init__(stream)
+            self.depth = 0
+            self.aliases = 0
+            self.alias_nodes = 0
+            #: id(node) -> nodes in it with every alias expanded (nodes live as long as this)
+            self.sizes: dict[int, int] = {}
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # count before building: an alias costs the whole subtree it names, so nesting
+            # aliases nine deep is caught after a few hundred nodes, not a billion
+            start = self.peek_event().start_mark
+            if self.check_event(yaml.AliasEvent):
+                node = super().compose_node(parent, index)
+                if id(node) not in self.sizes:
+                    raise LimitExceeded("an alias refers to the node that contains it", start)
+                self.aliases += 1
+                self.alias_nodes += self.sizes[id(node)]
+                if self.aliases > MAX_YAML_ALIASES:
+                    raise LimitExceeded(
+                        f"more than the limit of {MAX_YAML_ALIASES:,} aliases", start
+                    )
+                if self.alias_nodes > MAX_YAML_ALIAS_NODES:
+                    raise LimitExceeded(
+                        f"aliases repeat more than the limit of {MAX_YAML_ALIAS_NODES:,} "
+                        "values (an alias bomb?)",
+                        start,
+                    )
+                return node
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise LimitExceeded(NESTING_PROBLEM, start)
+            try:
+                node = super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+            children: list[Any] = []
+            if isinstance(node, yaml.SequenceNode):
+                children = node.value
+            elif isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            self.sizes[id(node)] = 1 + sum(self.sizes.get(id(child), 1) for child in children)
+            return node
+
         def construct_mapping(self, node: Any, deep: bool = False) -> LocatedDict:  # type: ignore[override]
             self.flatten_mapping(node)
             result = LocatedDict()
@@ -70,18 +147,54 @@ def _loader_class() -> type:
     return LocatingLoader
 
 
+def _decode(path: Path, raw: bytes, error: type[Exception]) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: cannot be read ({exc})") from None
+
+
+def _locate(path: Path, error: type[Exception], where_mark: Any, message: str, hint: str) -> Any:
+    where = f"{path}:{where_mark.line + 1}:{where_mark.column + 1}" if where_mark else str(path)
+    if error is FrameworkError:
+        raise FrameworkError(message, location=where, hint=hint) from None
+    raise error(f"{where}: {message}", hint=hint) from None
+
+
+def read_json_answers(path: Path) -> Any:
+    """An answers file in JSON, parsed by ``json`` with marks (see :mod:`topcli.safejson`)."""
+    from topcli.safejson import load_located
+
+    raw = read_limited(path, limit=MAX_DOCUMENT_BYTES, error=AnswerError)
+    text = _decode(path, raw, AnswerError).removeprefix("\ufeff")
+    return load_located(
+        text, source=str(path), error=AnswerError, hint="check the file is valid JSON"
+    )
+
+
 def read_document(path: Path, *, error: type[Exception] = FrameworkError) -> Any:
     """Parse a YAML (or JSON, which is YAML) file, turning syntax errors into ``error``."""
     import yaml
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"{path}: no such file", hint="check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot be read ({exc})") from None
+    raw = read_limited(path, limit=MAX_DOCUMENT_BYTES, error=error)  # type: ignore[arg-type]
+    text = _decode(path, raw, error)
+    folded = _YAML_LINE_BREAKS.search(text)
+    if folded is not None:
+        line = text.count("\n", 0, folded.start())
+        column = folded.start() - (text.rfind("\n", 0, folded.start()) + 1)
+        code = ord(folded.group())
+        escape = {0x85: "\\N", 0x2028: "\\L", 0x2029: "\\P"}[code]
+        _locate(
+            path,
+            error,
+            yaml.Mark(str(path), folded.start(), line, column, None, None),
+            f"a raw U+{code:04X} line break, which YAML would silently fold",
+            f'write it as "{escape}" inside double quotes, or use a JSON file',
+        )
     try:
         return yaml.load(text, Loader=_loader_class())
+    except LimitExceeded as exc:
+        _locate(path, error, exc.mark, exc.message, "topcli reads only files within its limits")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -110,7 +223,10 @@ def load_framework(path: str | Path) -> Framework:
 def load_answers_file(path: str | Path) -> dict[str, Any]:
     """Read an answers file: ``person``, ``framework`` and ``answers`` keyed by question id."""
     path = Path(path)
-    data = read_document(path, error=AnswerError)
+    if path.suffix.lower() == ".json":
+        data = read_json_answers(path)
+    else:
+        data = read_document(path, error=AnswerError)
     if not isinstance(data, dict):
         raise AnswerError(
             f"{path}: an answers file is a mapping with 'person', 'framework' and 'answers'"
@@ -129,6 +245,12 @@ def load_answers_file(path: str | Path) -> dict[str, Any]:
     answers = data.get("answers") or {}
     if not isinstance(answers, dict):
         raise AnswerError(f"{path}: 'answers' must be a mapping of question id to answer")
+    for key in ("person", "framework"):
+        problem = text_problem(data.get(key))
+        if problem:
+            mark = getattr(data, "key_marks", {}).get(key)
+            where = f"{path}:{mark[0]}:{mark[1]}" if mark else str(path)
+            raise AnswerError(f"{where}: '{key}' {problem}", hint=f"correct the '{key}' value")
     return {
         "person": data.get("person"),
         "framework": data.get("framework"),
