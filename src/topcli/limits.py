@@ -60,21 +60,28 @@ def read_limited(
     limit: int,
     error: type[TopcliError],
     hint: str | None = None,
+    kind: str = "this kind of file",
+    unreadable: str = "{name}: {reason}",
 ) -> bytes:
     """The bytes of the regular file at ``path``, refused with ``error`` beyond ``limit``.
 
     Opened with ``O_NONBLOCK`` so a FIFO with no writer cannot hang the open; the type and size
     come from ``fstat`` on the open file (no race with a swapped path), and the read stops one
-    byte past the limit in case the file grows while it is read.
+    byte past the limit in case the file grows while it is read. ``unreadable`` words a missing
+    or unreadable file (``{name}``, ``{reason}``) the way the caller always has.
     """
     name = str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(name, flags)
     except FileNotFoundError:
-        raise error(f"{name}: no such file", hint=hint or "check the path") from None
+        reason = "no such file"
+        raise error(
+            unreadable.format(name=name, reason=reason), hint=hint or "check the path"
+        ) from None
     except OSError as exc:
-        raise error(f"{name}: cannot be read ({exc.strerror or exc})", hint=hint) from None
+        reason = f"cannot be read ({exc.strerror or exc})"
+        raise error(unreadable.format(name=name, reason=reason), hint=hint) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -83,7 +90,7 @@ def read_limited(
                 hint=hint or "give the path of a file",
             )
         if info.st_size > limit:
-            raise error(too_big(name, limit), hint=hint)
+            raise error(too_big(name, limit, kind), hint=hint)
         chunks: list[bytes] = []
         total = 0
         while total <= limit:
@@ -93,25 +100,31 @@ def read_limited(
             chunks.append(chunk)
             total += len(chunk)
     except OSError as exc:
-        raise error(f"{name}: cannot be read ({exc.strerror or exc})", hint=hint) from None
+        reason = f"cannot be read ({exc.strerror or exc})"
+        raise error(unreadable.format(name=name, reason=reason), hint=hint) from None
     finally:
         os.close(fd)
     if total > limit:
-        raise error(too_big(name, limit), hint=hint)
+        raise error(too_big(name, limit, kind), hint=hint)
     return b"".join(chunks)
 
 
-def read_stdin_limited(*, limit: int, error: type[TopcliError], hint: str | None = None) -> bytes:
+def read_stdin_limited(
+    *, limit: int, error: type[TopcliError], hint: str | None = None, kind: str = "input"
+) -> bytes:
     """Standard input, at most ``limit`` bytes (``... < /dev/zero`` stops at the limit)."""
-    data = sys.stdin.buffer.read(limit + 1)
+    try:
+        data = sys.stdin.buffer.read(limit + 1)
+    except OSError as exc:
+        raise error(f"<stdin>: cannot be read ({exc.strerror or exc})", hint=hint) from None
     if len(data) > limit:
-        raise error(too_big("<stdin>", limit), hint=hint)
+        raise error(too_big("<stdin>", limit, kind), hint=hint)
     return data
 
 
-def too_big(name: str, limit: int) -> str:
-    """The message for a file over its size limit."""
-    return f"{name}: larger than the {describe_size(limit)} limit for this kind of file"
+def too_big(name: str, limit: int, kind: str = "this kind of file") -> str:
+    """The message for a file over its size limit, naming the limit and what it is for."""
+    return f"{name}: larger than the {describe_size(limit)} limit for {kind}"
 
 
 #: What is wrong with a file that nests deeper than :data:`MAX_NESTING`.

@@ -36,6 +36,8 @@ from topcli.limits import (
 )
 from topcli.safetext import text_problem
 
+_KIND = "a framework or answers file"
+_LIMIT_HINT = "simplify the file; topcli refuses files beyond its limits so none can exhaust memory"
 _YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
@@ -165,7 +167,7 @@ def read_json_answers(path: Path) -> Any:
     """An answers file in JSON, parsed by ``json`` with marks (see :mod:`topcli.safejson`)."""
     from topcli.safejson import load_located
 
-    raw = read_limited(path, limit=MAX_DOCUMENT_BYTES, error=AnswerError)
+    raw = read_limited(path, limit=MAX_DOCUMENT_BYTES, error=AnswerError, kind=_KIND)
     text = _decode(path, raw, AnswerError).removeprefix("\ufeff")
     return load_located(
         text, source=str(path), error=AnswerError, hint="check the file is valid JSON"
@@ -176,7 +178,12 @@ def read_document(path: Path, *, error: type[Exception] = FrameworkError) -> Any
     """Parse a YAML (or JSON, which is YAML) file, turning syntax errors into ``error``."""
     import yaml
 
-    raw = read_limited(path, limit=MAX_DOCUMENT_BYTES, error=error)  # type: ignore[arg-type]
+    raw = read_limited(
+        path,
+        limit=MAX_DOCUMENT_BYTES,
+        error=error,
+        kind=_KIND,  # type: ignore[arg-type]
+    )
     text = _decode(path, raw, error)
     folded = _YAML_LINE_BREAKS.search(text)
     if folded is not None:
@@ -194,7 +201,7 @@ def read_document(path: Path, *, error: type[Exception] = FrameworkError) -> Any
     try:
         return yaml.load(text, Loader=_loader_class())
     except LimitExceeded as exc:
-        _locate(path, error, exc.mark, exc.message, "topcli reads only files within its limits")
+        _locate(path, error, exc.mark, exc.message, _LIMIT_HINT)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

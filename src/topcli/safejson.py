@@ -237,6 +237,6 @@ def _refuse_duplicate(
                     error,
                     f"{source}:{line}:{column}: the key '{item.duplicate}' appears twice "
                     "in one object",
-                    hint or "keep one of them",
+                    "keep one of them",
                 )
     _fail(error, f"{source}: the key '{item.duplicate}' appears twice in one object", hint)
