@@ -218,7 +218,7 @@ def test_deep_framework_yaml_is_refused(tmp_path: Path) -> None:
     assert error.location is not None and error.location.startswith(f"{path}:2:")
 
 
-@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029", "\r"])
 def test_a_raw_yaml_line_break_is_refused_not_folded(tmp_path: Path, char: str) -> None:
     path = tmp_path / "answers.yaml"
     path.write_text(f'person: Sam\nanswers:\n  goal: "a{char}b"\n', encoding="utf-8")
@@ -229,8 +229,14 @@ def test_a_raw_yaml_line_break_is_refused_not_folded(tmp_path: Path, char: str) 
 
 def test_yaml_escapes_for_those_line_breaks_are_kept_exactly(tmp_path: Path) -> None:
     path = tmp_path / "answers.yaml"
-    path.write_text('person: Sam\nanswers:\n  goal: "a\\Nb\\Lc\\Pd"\n', encoding="utf-8")
-    assert load_answers_file(path)["answers"]["goal"] == "a\x85b\u2028c\u2029d"
+    path.write_text('person: Sam\nanswers:\n  goal: "a\\Nb\\Lc\\Pd\\re"\n', encoding="utf-8")
+    assert load_answers_file(path)["answers"]["goal"] == "a\x85b\u2028c\u2029d\re"
+
+
+def test_crlf_line_ends_are_still_fine(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_bytes(b"person: Sam\r\nanswers:\r\n  goal: a\r\n")
+    assert load_answers_file(path)["answers"] == {"goal": "a"}
 
 
 # --------------------------------------------------------------------------- JSON answers files

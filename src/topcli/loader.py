@@ -13,9 +13,10 @@ with the limit and the place. Answers files ending in ``.json`` are parsed by ``
 YAML keeps its version text and marks).
 
 YAML treats NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) as line
-breaks and folds them into spaces or breaks, so a YAML file that holds one raw is refused with its
-place rather than changed silently: write them as the escapes ``"\\N"``, ``"\\L"`` and
-``"\\P"`` inside double quotes (kept exactly), or use a JSON answers file.
+breaks and folds them into spaces or breaks (a carriage return that does not end a CRLF line end
+too), so a YAML file that holds one raw is refused with its place rather than changed silently:
+write them as the escapes ``"\\N"``, ``"\\L"``, ``"\\P"`` and ``"\\r"`` inside double
+quotes (kept exactly), or use a JSON answers file.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from topcli.safetext import text_problem
 
 _KIND = "a framework or answers file"
 _LIMIT_HINT = "simplify the file; topcli refuses files beyond its limits so none can exhaust memory"
-_YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+#: Line breaks YAML folds into spaces or newlines; CRLF line ends are fine, a lone CR is not.
+_YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
 class LimitExceeded(Exception):
@@ -153,7 +155,10 @@ def _decode(path: Path, raw: bytes, error: type[Exception]) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise error(f"{path}: cannot be read ({exc})") from None
+        raise error(
+            f"{path}: is not UTF-8 text (byte {exc.start}: {exc.reason})",
+            hint="save the file as UTF-8",
+        ) from None
 
 
 def _locate(path: Path, error: type[Exception], where_mark: Any, message: str, hint: str) -> Any:
@@ -190,7 +195,7 @@ def read_document(path: Path, *, error: type[Exception] = FrameworkError) -> Any
         line = text.count("\n", 0, folded.start())
         column = folded.start() - (text.rfind("\n", 0, folded.start()) + 1)
         code = ord(folded.group())
-        escape = {0x85: "\\N", 0x2028: "\\L", 0x2029: "\\P"}[code]
+        escape = {0x0D: "\\r", 0x85: "\\N", 0x2028: "\\L", 0x2029: "\\P"}[code]
         _locate(
             path,
             error,
