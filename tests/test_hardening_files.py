@@ -204,6 +204,18 @@ def test_deep_yaml_nesting_is_refused_with_its_place_not_a_recursion_error(
     assert error.message.startswith(f"{path}:3:")
 
 
+def test_aliases_of_aliases_cannot_nest_deeper_than_the_limit(tmp_path: Path) -> None:
+    # each level is shallow in the text, but every alias adds the depth of what it names
+    lines = ["person: Sam", "answers:", "  l0: &l0 " + "[" * 60 + "]" * 60]
+    for level in range(1, 20):
+        lines.append(f"  l{level}: &l{level} " + "[" * 30 + f"*l{level - 1}" + "]" * 30)
+    path = tmp_path / "deep-aliases.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    error = timed(load_answers_file, path, error=AnswerError)
+    assert f"nested deeper than the limit of {limits.MAX_NESTING} levels" in error.message
+    assert error.message.startswith(f"{path}:5:")  # l1 nests 92 levels, l2 would nest 122
+
+
 def test_nesting_up_to_the_limit_is_fine(tmp_path: Path) -> None:
     path = tmp_path / "ok.yaml"
     inner = limits.MAX_NESTING - 2  # the document and 'answers' are two levels

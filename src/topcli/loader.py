@@ -70,44 +70,73 @@ def _loader_class() -> type:
             self.depth = 0
             self.aliases = 0
             self.alias_nodes = 0
-            #: id(node) -> nodes in it with every alias expanded (nodes live as long as this)
-            self.sizes: dict[int, int] = {}
+            #: anchors whose node is still being composed (an alias to one is a loop)
+            self.open_anchors: set[str] = set()
+            #: id(node) -> (nodes in it with aliases expanded, depth), for aliased nodes only
+            self.sizes: dict[int, tuple[int, int]] = {}
 
         def compose_node(self, parent: Any, index: Any) -> Any:
-            # count before building: an alias costs the whole subtree it names, so nesting
-            # aliases nine deep is caught after a few hundred nodes, not a billion
-            start = self.peek_event().start_mark
-            if self.check_event(yaml.AliasEvent):
-                node = super().compose_node(parent, index)
-                if id(node) not in self.sizes:
-                    raise LimitExceeded("an alias refers to the node that contains it", start)
-                self.aliases += 1
-                self.alias_nodes += self.sizes[id(node)]
-                if self.aliases > MAX_YAML_ALIASES:
-                    raise LimitExceeded(
-                        f"more than the limit of {MAX_YAML_ALIASES:,} aliases", start
-                    )
-                if self.alias_nodes > MAX_YAML_ALIAS_NODES:
-                    raise LimitExceeded(
-                        f"aliases repeat more than the limit of {MAX_YAML_ALIAS_NODES:,} "
-                        "values (an alias bomb?)",
-                        start,
-                    )
-                return node
+            # Checked while composing, before anything is built. Only aliases pay for the
+            # counting: each costs the whole subtree it names, so nine levels of aliases are
+            # stopped after a few hundred nodes, not a billion.
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                return self._compose_alias(parent, index, event)
+            if self.depth >= MAX_NESTING:
+                raise LimitExceeded(NESTING_PROBLEM, event.start_mark)
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                self.open_anchors.add(anchor)
             self.depth += 1
-            if self.depth > MAX_NESTING:
-                raise LimitExceeded(NESTING_PROBLEM, start)
             try:
-                node = super().compose_node(parent, index)
+                return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
+                if anchor is not None:
+                    self.open_anchors.discard(anchor)
+
+        def _compose_alias(self, parent: Any, index: Any, event: Any) -> Any:
+            if event.anchor in self.open_anchors:
+                raise LimitExceeded(
+                    "an alias refers to the node that contains it", event.start_mark
+                )
+            node = super().compose_node(parent, index)
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                raise LimitExceeded(
+                    f"more than the limit of {MAX_YAML_ALIASES:,} aliases", event.start_mark
+                )
+            size, height = self._measure(node)
+            self.alias_nodes += size
+            if self.alias_nodes > MAX_YAML_ALIAS_NODES:
+                raise LimitExceeded(
+                    f"aliases repeat more than the limit of {MAX_YAML_ALIAS_NODES:,} "
+                    "values (an alias bomb?)",
+                    event.start_mark,
+                )
+            if self.depth + height > MAX_NESTING:
+                # aliases of aliases can nest deeper than any part of the text does
+                raise LimitExceeded(NESTING_PROBLEM, event.start_mark)
+            return node
+
+        def _measure(self, node: Any) -> tuple[int, int]:
+            """Nodes in ``node`` with aliases expanded, and how deep it nests. Memoised, so
+            shared subtrees are measured once however often they are referenced."""
+            known = self.sizes.get(id(node))
+            if known is not None:
+                return known
             children: list[Any] = []
             if isinstance(node, yaml.SequenceNode):
                 children = node.value
             elif isinstance(node, yaml.MappingNode):
                 children = [part for pair in node.value for part in pair]
-            self.sizes[id(node)] = 1 + sum(self.sizes.get(id(child), 1) for child in children)
-            return node
+            measured = [self._measure(child) for child in children]
+            result = (
+                1 + sum(size for size, _ in measured),
+                1 + max((height for _, height in measured), default=0),
+            )
+            self.sizes[id(node)] = result
+            return result
 
         def construct_mapping(self, node: Any, deep: bool = False) -> LocatedDict:  # type: ignore[override]
             self.flatten_mapping(node)
