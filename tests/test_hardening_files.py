@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,21 @@ def billion_laughs(levels: int = 9) -> str:
 
 
 @pytest.fixture
-def fifo(tmp_path: Path) -> Path:
+def fifo(tmp_path: Path) -> Iterator[Path]:
+    """A FIFO with no writer; without the protection, opening it would wait forever, so the
+    test is stopped by an alarm instead of hanging the suite."""
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise TimeoutError("blocked on a FIFO: read_limited must not wait for a writer")
+
     path = tmp_path / "pipe.yaml"
     os.mkfifo(path)
-    return path
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(int(QUICK) * 2)
+    yield path
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("loader", [load_answers_file, load_framework])
