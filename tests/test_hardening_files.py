@@ -373,3 +373,27 @@ def test_check_nesting_passes_shallow_documents_through() -> None:
     value = check_nesting(lambda: json.loads(text), text, source="s", error=ImportFileError)
     assert value == {"a": [[1], {"b": [2]}]}
     assert depth(value) == 4 and depth(1) == 0
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+
+def test_cli_import_of_dev_zero_and_deep_json_exit_8(tmp_path: Path) -> None:
+    err = refused(run(["sessions", "import", "/dev/zero"]), 8)
+    assert "/dev/zero: is a device" in err
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"schema_version": 1, "sessions": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    err = refused(run(["sessions", "import", str(deep)]), 8)
+    assert f"{deep}:1:" in err and "levels of lists and mappings" in err
+
+
+def test_cli_start_with_an_alias_bomb_or_deep_answers_exits_2_quickly(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("person: Sam\nanswers:\n  " + billion_laughs().replace("\n", "\n  "))
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"person": "Sam", "answers": {"goal": ' + "[" * 50_000 + "]" * 50_000 + "}}")
+    for path, limit in ((bomb, "alias bomb"), (deep, "levels of lists and mappings")):
+        started = time.monotonic()
+        err = refused(run(["start", "--answers", str(path), "--no-input"]), 2)
+        assert time.monotonic() - started < QUICK
+        assert f"error: {path}:" in err and limit in err

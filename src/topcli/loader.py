@@ -215,8 +215,8 @@ def read_document(path: Path, *, error: type[Exception] = FrameworkError) -> Any
     raw = read_limited(
         path,
         limit=MAX_DOCUMENT_BYTES,
-        error=error,
-        kind=_KIND,  # type: ignore[arg-type]
+        error=error,  # type: ignore[arg-type]
+        kind=_KIND,
     )
     text = _decode(path, raw, error)
     folded = _YAML_LINE_BREAKS.search(text)
