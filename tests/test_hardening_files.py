@@ -397,3 +397,31 @@ def test_cli_start_with_an_alias_bomb_or_deep_answers_exits_2_quickly(tmp_path: 
         err = refused(run(["start", "--answers", str(path), "--no-input"]), 2)
         assert time.monotonic() - started < QUICK
         assert f"error: {path}:" in err and limit in err
+
+
+# --------------------------------------------------------------------------- JSON frameworks
+
+
+def test_a_json_framework_is_parsed_by_json_with_places_and_version_text(tmp_path: Path) -> None:
+    document = {
+        "id": "json-fw",
+        "name": "Launch \U0001f680",
+        "version": 1.5,
+        "stages": [{"id": "one", "title": "One", "questions": [{"id": "a", "prompt": "A?"}]}],
+    }
+    path = tmp_path / "fw.json"
+    path.write_text(json.dumps(document, indent=2).replace('"version": 1.5', '"version": 1.10'))
+    assert "\\ud83d\\ude80" in path.read_text()
+    framework = load_framework(path)
+    assert framework.name == "Launch \U0001f680" and framework.version == "1.10"
+    document["stages"][0]["questions"][0]["typo"] = 1  # type: ignore[index]
+    path.write_text(json.dumps(document, indent=2))
+    error = timed(load_framework, path, error=FrameworkError)
+    assert error.message.startswith(f"{path}:13:11: unknown key 'typo'")
+
+
+def test_a_json_framework_nested_too_deep_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "fw.json"
+    path.write_text('{"id": "x", "description": ' + "[" * 10_000 + "]" * 10_000 + "}")
+    error = timed(load_framework, path, error=FrameworkError)
+    assert "levels of lists and mappings" in error.message

@@ -8,9 +8,8 @@ plain dicts that also remember where they and each of their keys started, which
 Every file is read through :func:`topcli.limits.read_limited` (regular files only, a size limit)
 before any parsing. YAML nesting and alias expansion are bounded while the document is composed,
 before anything is built from it, so a "billion laughs" file or ``[[[[...]]]]`` fails at once
-with the limit and the place. Answers files ending in ``.json`` are parsed by ``json``
-(:mod:`topcli.safejson`), so they mean exactly what JSON says; frameworks are YAML (JSON read as
-YAML keeps its version text and marks).
+with the limit and the place. Files ending in ``.json`` (answers files and frameworks) are parsed
+by ``json`` (:mod:`topcli.safejson`), so they mean exactly what JSON says, with the same marks.
 
 YAML treats NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) as line
 breaks and folds them into spaces or breaks (a carriage return that does not end a CRLF line end
@@ -197,19 +196,24 @@ def _locate(path: Path, error: type[Exception], where_mark: Any, message: str, h
     raise error(f"{where}: {message}", hint=hint) from None
 
 
-def read_json_answers(path: Path) -> Any:
-    """An answers file in JSON, parsed by ``json`` with marks (see :mod:`topcli.safejson`)."""
+def read_json(path: Path, *, error: type[Exception] = FrameworkError) -> Any:
+    """A JSON file parsed by ``json``, with marks (see :mod:`topcli.safejson`)."""
     from topcli.safejson import load_located
 
-    raw = read_limited(path, limit=MAX_DOCUMENT_BYTES, error=AnswerError, kind=_KIND)
-    text = _decode(path, raw, AnswerError).removeprefix("\ufeff")
+    raw = read_limited(path, limit=MAX_DOCUMENT_BYTES, error=error, kind=_KIND)  # type: ignore[arg-type]
+    text = _decode(path, raw, error).removeprefix("\ufeff")
     return load_located(
-        text, source=str(path), error=AnswerError, hint="check the file is valid JSON"
+        text,
+        source=str(path),
+        error=error,  # type: ignore[arg-type]
+        hint="check the file is valid JSON",
     )
 
 
 def read_document(path: Path, *, error: type[Exception] = FrameworkError) -> Any:
-    """Parse a YAML (or JSON, which is YAML) file, turning syntax errors into ``error``."""
+    """Parse a YAML or JSON file (by its suffix), turning every problem into ``error``."""
+    if path.suffix.lower() == ".json":
+        return read_json(path, error=error)
     import yaml
 
     raw = read_limited(
@@ -264,10 +268,7 @@ def load_framework(path: str | Path) -> Framework:
 def load_answers_file(path: str | Path) -> dict[str, Any]:
     """Read an answers file: ``person``, ``framework`` and ``answers`` keyed by question id."""
     path = Path(path)
-    if path.suffix.lower() == ".json":
-        data = read_json_answers(path)
-    else:
-        data = read_document(path, error=AnswerError)
+    data = read_document(path, error=AnswerError)
     if not isinstance(data, dict):
         raise AnswerError(
             f"{path}: an answers file is a mapping with 'person', 'framework' and 'answers'"

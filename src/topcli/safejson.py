@@ -97,12 +97,28 @@ class _Duplicate(dict):  # type: ignore[type-arg]
     duplicate: str
 
 
+class _FloatText(float):
+    """A JSON number with a fraction, remembering how it was written (``1.10`` is not 1.1)."""
+
+    text: str
+
+
+def _float(text: str) -> float:
+    number = _FloatText(text)
+    number.text = text
+    return number
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = MarkedDict()
     for key, value in pairs:
         if key in result and not isinstance(result, _Duplicate):
             result = _Duplicate(result)
             result.duplicate = key
+        if isinstance(value, _FloatText) and isinstance(result, MarkedDict):
+            # as YAML's scalar_texts: a framework's `"version": 1.10` stays "1.10"
+            result.scalar_texts[key] = value.text
+            value = float(value)
         result[key] = value
     return result
 
@@ -164,7 +180,8 @@ def check_nesting(
 def load_located(
     text: str, *, source: str, error: type[TopcliError], hint: str | None = None
 ) -> Any:
-    """Parse ``text`` as JSON; objects carry ``mark`` and ``key_marks`` (line, column).
+    """Parse ``text`` as JSON; objects carry ``mark`` and ``key_marks`` (line, column), and
+    ``scalar_texts`` for numbers with a fraction, as written.
 
     Refuses, with ``source:line:column``: syntax errors, nesting deeper than the limit, a key
     repeated in one object, and ``NaN``/``Infinity`` (not JSON).
@@ -176,7 +193,9 @@ def load_located(
         line, column = lines.at(exc.offset)
         _fail(error, nesting_message(f"{source}:{line}:{column}"), hint)
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        value = json.loads(
+            text, object_pairs_hook=_pairs, parse_constant=_no_constant, parse_float=_float
+        )
     except json.JSONDecodeError as exc:
         _fail(error, f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", hint)
     except RecursionError:
