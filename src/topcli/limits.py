@@ -62,8 +62,11 @@ def read_limited(
     hint: str | None = None,
     kind: str = "this kind of file",
     unreadable: str = "{name}: {reason}",
+    dash_is_stdin: bool = False,
 ) -> bytes:
     """The bytes of the regular file at ``path``, refused with ``error`` beyond ``limit``.
+
+    With ``dash_is_stdin``, ``-`` means standard input, read up to the same limit.
 
     Opened with ``O_NONBLOCK`` so a FIFO with no writer cannot hang the open; the type and size
     come from ``fstat`` on the open file (no race with a swapped path), and the read stops one
@@ -71,6 +74,8 @@ def read_limited(
     or unreadable file (``{name}``, ``{reason}``) the way the caller always has.
     """
     name = str(path)
+    if dash_is_stdin and name == "-":
+        return read_stdin_limited(limit=limit, error=error, hint=hint, kind=kind)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(name, flags)

@@ -96,23 +96,19 @@ def import_file(
     path: str | Path, *, replace: bool = False, store: Store | None = None
 ) -> ImportResult:
     """Import the JSON export at ``path`` (``-`` reads standard input)."""
-    from topcli.limits import MAX_IMPORT_BYTES, read_limited, read_stdin_limited
+    from topcli.limits import MAX_IMPORT_BYTES, read_limited
 
     name = str(path)
-    hint = "give the path of a file written by 'topcli plan export --json'"
-    kind = "an import file"
     # a regular file within the limit, read boundedly: /dev/zero or a FIFO is refused at once
-    if name == "-":
-        raw = read_stdin_limited(limit=MAX_IMPORT_BYTES, error=ImportFileError, kind=kind)
-    else:
-        raw = read_limited(
-            path,
-            limit=MAX_IMPORT_BYTES,
-            error=ImportFileError,
-            hint=hint,
-            kind=kind,
-            unreadable="cannot read {name}: {reason}",
-        )
+    raw = read_limited(
+        path,
+        limit=MAX_IMPORT_BYTES,
+        error=ImportFileError,
+        hint="give the path of a file written by 'topcli plan export --json'",
+        kind="an import file",
+        unreadable="cannot read {name}: {reason}",
+        dash_is_stdin=True,
+    )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
