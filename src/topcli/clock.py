@@ -32,18 +32,48 @@ def today() -> date:
     return now().date()
 
 
+def _out_of_range(day: date, amount: int, unit: str) -> Exception:
+    from topcli.errors import AnswerError
+
+    return AnswerError(
+        f"{day.isoformat()} plus {amount:,} {unit} is outside the calendar "
+        f"({date.min.year:04d}-{date.max.year})",
+        hint="give a nearer date, e.g. '+3 months' or a YYYY-MM-DD date",
+    )
+
+
 def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clamped to the end of a shorter month."""
+    """``day`` plus ``months`` calendar months, clamped to the end of a shorter month.
+
+    A result beyond the years 1-9999 (``+99999999 months``) is an :class:`AnswerError` naming
+    the range, never an ``OverflowError`` or ``ValueError`` from ``datetime``.
+    """
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        raise _out_of_range(day, months, "months")
+    if year == date.max.year and month == 12:
+        return date(year, 12, min(day.day, 31))
     next_month = date(year + month // 12, month % 12 + 1, 1)
     last_day = (next_month - timedelta(days=1)).day
     return date(year, month, min(day.day, last_day))
 
 
+def add_days(day: date, days: int) -> date:
+    """``day`` plus ``days`` (negative goes back), or an :class:`AnswerError` off the calendar.
+
+    For ``+N days`` and ``+N weeks`` (``add_days(day, 7 * n)``): ``day + timedelta(days=n)``
+    raises ``OverflowError`` for a far date, which would reach the user as an internal error.
+    """
+    ordinal = day.toordinal() + days
+    if not date.min.toordinal() <= ordinal <= date.max.toordinal():
+        raise _out_of_range(day, days, "days")
+    return date.fromordinal(ordinal)
+
+
 def weekday_on_or_after(day: date) -> date:
     """``day``, or the Monday after it when it falls on a Saturday or Sunday."""
-    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+    return add_days(day, max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
 
 
 def timestamp() -> str:

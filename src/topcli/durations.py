@@ -142,7 +142,8 @@ def _shift(day: date, amounts: list[tuple[int, str]]) -> date:
     try:
         moved = add_months(day, months) if months else day
         moved = moved + timedelta(days=days)
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError, AnswerError):
+        # off the calendar altogether: the same "too far ahead" as any date past the last one
         moved = date.max
     if moved > LATEST_DATE:
         raise _Refused("is too far ahead", hint=f"give a date up to {LATEST_DATE.isoformat()}")

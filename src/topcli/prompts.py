@@ -158,6 +158,7 @@ def prepare_answers(
     """
     by_id = {q.id: q for q in questions}
     from topcli.errors import did_you_mean
+    from topcli.safetext import text_problem
 
     marks = getattr(raw, "key_marks", {})
 
@@ -181,6 +182,16 @@ def prepare_answers(
         if question.id in (answered or {}) or not question.applies(expected):
             continue
         if question.id in raw:
+            # refused before parsing: NUL and lone surrogates would be stored cut or not at all
+            problem = text_problem(raw[question.id])
+            if problem:
+                problems.append(
+                    (
+                        f"{where(question.id)}: answer to '{question.id}' {problem}",
+                        "remove that character from the answer",
+                    )
+                )
+                continue
             try:
                 parsed[question.id] = question.parse(raw[question.id], today=today)
             except AnswerError as exc:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -97,14 +96,19 @@ def import_file(
     path: str | Path, *, replace: bool = False, store: Store | None = None
 ) -> ImportResult:
     """Import the JSON export at ``path`` (``-`` reads standard input)."""
+    from topcli.limits import MAX_IMPORT_BYTES, read_limited
+
     name = str(path)
-    try:
-        raw = sys.stdin.buffer.read() if name == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise ImportFileError(
-            f"cannot read {name}: {exc.strerror or exc}",
-            hint="give the path of a file written by 'topcli plan export --json'",
-        ) from None
+    # a regular file within the limit, read boundedly: /dev/zero or a FIFO is refused at once
+    raw = read_limited(
+        path,
+        limit=MAX_IMPORT_BYTES,
+        error=ImportFileError,
+        hint="give the path of a file written by 'topcli plan export --json'",
+        kind="an import file",
+        unreadable="cannot read {name}: {reason}",
+        dash_is_stdin=True,
+    )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -147,9 +151,17 @@ def import_text(
 
 def parse_export(text: str, *, source: str) -> list[_Checked]:
     """The conversations in an export file, each checked; raises on the first problem."""
+    from topcli.safejson import check_nesting
+
     try:
-        document = json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant
+        document = check_nesting(
+            lambda: json.loads(
+                text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant
+            ),
+            text,
+            source=source,
+            error=ImportFileError,
+            hint="give a file written by 'topcli plan export --json'",
         )
     except json.JSONDecodeError as exc:
         raise ImportFileError(
