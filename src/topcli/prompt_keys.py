@@ -34,7 +34,9 @@ KEYS_HINT = (
     "Ctrl-C pauses (continue later with 'topcli resume')."
 )
 #: The last line of the multi-line prompt's instruction.
-LONG_TEXT_HINT = f"several lines; Esc then Enter to finish; Ctrl-X Ctrl-E: editor; {BACK_KEYS}: back"
+LONG_TEXT_HINT = (
+    f"several lines; Esc then Enter to finish; Ctrl-X Ctrl-E: your editor; {BACK_KEYS}: back"
+)
 
 #: What Esc or Esc-Enter says on each kind of prompt that cannot be finished with them.
 _STRAY = {
@@ -44,7 +46,7 @@ _STRAY = {
 }
 
 
-class GoBack(Exception):  # noqa: N818 (a signal, not an error)
+class GoBack(Exception):
     """The person pressed a back key: ask the previous question again.
 
     Not a :class:`topcli.errors.TopcliError`: it never reaches the error handler, because only

@@ -304,7 +304,8 @@ class TerminalPrompter:
         self._show_help(question)
         if question.type == "long_text":
             return question.parse(self._ask_long(question, default), today=self.today)
-        raw = self._run(self._build(question, default), kind=_KIND.get(question.type, "text"), back=True)
+        kind = _KIND.get(question.type, "text")
+        raw = self._run(self._build(question, default), kind=kind, back=True)
         return question.parse(raw, today=self.today)
 
     def _ask_long(self, question: Question, default: Any) -> Any:
