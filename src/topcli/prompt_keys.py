@@ -33,9 +33,10 @@ KEYS_HINT = (
     f"Keys: {BACK_KEYS} goes back to the previous question; "
     "Ctrl-C pauses (continue later with 'topcli resume')."
 )
-#: The last line of the multi-line prompt's instruction.
+#: The multi-line prompt's instruction: two short lines, so a narrow terminal shows them whole.
 LONG_TEXT_HINT = (
-    f"several lines; Esc then Enter to finish; Ctrl-X Ctrl-E: your editor; {BACK_KEYS}: back"
+    "(several lines; Esc then Enter to finish)\n"
+    "  (Ctrl-X Ctrl-E: your editor; PageUp or Alt-Up: go back)"
 )
 
 #: What Esc or Esc-Enter says on each kind of prompt that cannot be finished with them.

@@ -373,7 +373,7 @@ class TerminalPrompter:
                 default=text_default,
                 multiline=True,
                 validate=self._validator(question),
-                instruction=f"\n  ({LONG_TEXT_HINT})\n>",
+                instruction=f"\n  {LONG_TEXT_HINT}\n>",
             )
         hint = {"date": " (YYYY-MM-DD)", "followup": " (YYYY-MM-DD, or e.g. +3 months)"}
         return questionary.text(
