@@ -278,8 +278,13 @@ def test_ctrl_c_while_typing_actions_keeps_the_actions_already_entered() -> None
     assert unfinished == {"what": "Half an act"}
     assert "actions" not in store.load(session_id).answers
 
-    second_action = [Keys.CTRL_U + line("Read a book"), line("2026-05-01"), line(""), line(""),
-                     line("")]  # fmt: skip
+    second_action = [
+        Keys.CTRL_U + line("Read a book"),
+        line("2026-05-01"),
+        line(""),
+        line(""),
+        line(""),
+    ]
     resumed = run_cli(["resume", session_id], [*second_action, Keys.ENTER])
     assert resumed.exit_code == 0, resumed.output
     assert "1 action kept from last time." in resumed.stdout

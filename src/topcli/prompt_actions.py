@@ -86,13 +86,19 @@ class ActionsAsker:
             while True:
                 name = FIELDS[field][0]
                 try:
-                    value = self._field(question, field, len(actions) + 1, need_one=not actions,
-                                        default=partial.get(name))  # fmt: skip
+                    value = self._field(
+                        question,
+                        field,
+                        len(actions) + 1,
+                        need_one=not actions,
+                        default=partial.get(name),
+                    )
                 except GoBack:
                     if field > 0:
                         field -= 1
                     elif actions:
-                        partial = {k: actions.pop().get(k, "") for k, _ in FIELDS}
+                        last = actions.pop()
+                        partial = {k: last.get(k, "") for k, _ in FIELDS}
                         field = len(FIELDS) - 1
                     else:
                         raise
