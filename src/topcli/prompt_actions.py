@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question, parse_action
 from topcli.prompt_keys import BACK_KEYS, GoBack
 from topcli.wording import plural
+
+if TYPE_CHECKING:  # prompts imports this module when it asks an actions question
+    from topcli.prompts import TerminalPrompter
 
 #: The fields of an action in the order they are asked, and their question (``{n}``: number).
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -52,7 +55,7 @@ def draft_value(actions: Sequence[Mapping[str, Any]], partial: Mapping[str, Any]
 class ActionsAsker:
     """Asks an actions question with a :class:`topcli.prompts.TerminalPrompter`'s widgets."""
 
-    def __init__(self, prompter: Any, today: date) -> None:
+    def __init__(self, prompter: TerminalPrompter, today: date) -> None:
         self.prompter = prompter
         self.today = today
 
@@ -68,7 +71,7 @@ class ActionsAsker:
         optional = "" if question.required else " (optional)"
         console.print(f"[bold]{escape(question.prompt)}[/bold]{optional}")
         if question.help:
-            self.prompter._indented(question.help.strip())
+            self.prompter.indented(question.help.strip())
         if actions:
             kept = plural(len(actions), "action")
             console.print(f"[dim]  {kept} kept from last time.[/dim]")
@@ -139,7 +142,7 @@ class ActionsAsker:
         text = questionary.text(
             prompt.format(n=n), default="" if default is None else str(default), validate=validate
         )
-        return str(self.prompter._run(text, kind="text", back=True)).strip()
+        return str(self.prompter.run_prompt(text, kind="text", back=True)).strip()
 
     def _added(self, typed: Mapping[str, Any], n: int) -> dict[str, Any]:
         console = self.prompter.console

@@ -244,16 +244,16 @@ class TerminalPrompter:
         if stage.tips:
             self.console.print("[dim]Tips for you, the leader:[/dim]")
             for tip in stage.tips:
-                self._indented(tip, bullet="• ")
+                self.indented(tip, bullet="• ")
 
     def _show_help(self, question: Question) -> None:
         # a blank line first, so the help reads with the question below it and not as part
         # of the answer above it
         self.console.print()
         if question.help:
-            self._indented(question.help.strip())
+            self.indented(question.help.strip())
 
-    def _indented(self, text: str, bullet: str = "") -> None:
+    def indented(self, text: str, bullet: str = "") -> None:
         """Dim text indented by two, wrapped lines kept under its first word."""
         from rich.padding import Padding
         from rich.table import Table
@@ -272,7 +272,7 @@ class TerminalPrompter:
     def ask_person(self) -> str:
         import questionary
 
-        name = self._run(
+        name = self.run_prompt(
             questionary.text(
                 "Who is this conversation with?",
                 validate=lambda text: bool(text.strip()) or "Please enter a name",
@@ -283,7 +283,7 @@ class TerminalPrompter:
     def confirm(self, message: str, *, default: bool = False, key: str | None = None) -> bool:
         import questionary
 
-        return bool(self._run(questionary.confirm(message, default=default), kind="confirm"))
+        return bool(self.run_prompt(questionary.confirm(message, default=default), kind="confirm"))
 
     def choose(
         self, message: str, choices: Sequence[tuple[str, T]], *, key: str | None = None
@@ -291,7 +291,7 @@ class TerminalPrompter:
         import questionary
 
         options = [questionary.Choice(label, value=value) for label, value in choices]
-        picked: T = self._run(questionary.select(message, choices=options), kind="select")
+        picked: T = self.run_prompt(questionary.select(message, choices=options), kind="select")
         return picked
 
     def ask(
@@ -305,7 +305,7 @@ class TerminalPrompter:
         if question.type == "long_text":
             return question.parse(self._ask_long(question, default), today=self.today)
         kind = _KIND.get(question.type, "text")
-        raw = self._run(self._build(question, default), kind=kind, back=True)
+        raw = self.run_prompt(self._build(question, default), kind=kind, back=True)
         return question.parse(raw, today=self.today)
 
     def _ask_long(self, question: Question, default: Any) -> Any:
@@ -318,7 +318,7 @@ class TerminalPrompter:
             text, notice = self._edit(text, question)
         while True:
             prompt = self._build(question, text)
-            raw = self._run(prompt, kind="text", back=True, editor=True, notice=notice)
+            raw = self.run_prompt(prompt, kind="text", back=True, editor=True, notice=notice)
             if not isinstance(raw, OpenEditor):
                 return raw
             text, notice = self._edit(raw.text, question)
@@ -381,7 +381,7 @@ class TerminalPrompter:
         )
 
     @staticmethod
-    def _run(
+    def run_prompt(
         prompt: Any,
         *,
         kind: str = "text",
