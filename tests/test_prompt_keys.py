@@ -221,3 +221,10 @@ def test_ctrl_c_in_a_prompt_reopened_after_the_editor_still_pauses(
     monkeypatch.setenv("EDITOR", str(fake_editor(tmp_path, "Edited.")))
     with pytest.raises(Interrupted, match="interrupted"):
         typed(LONG, CTRL_X_CTRL_E, Keys.CTRL_C)
+
+
+def test_a_bad_editor_setting_does_not_end_the_conversation(
+    typed: Any, monkeypatch: pytest.MonkeyPatch, no_editor: None
+) -> None:
+    monkeypatch.setenv("TOPCLI_LONG_ANSWERS_IN_EDITOR", "maybe")
+    assert typed(LONG, Keys.ESC_ENTER, default="Kept.") == "Kept."

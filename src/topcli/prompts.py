@@ -310,11 +310,16 @@ class TerminalPrompter:
 
     def _ask_long(self, question: Question, default: Any) -> Any:
         """A multi-line answer; Ctrl-X Ctrl-E (or the config setting) brings in the editor."""
-        from topcli.config import value
+        from topcli.config import ConfigError, resolve
 
         text = "" if default is None else str(default)
         notice = None
-        if value("long_answers_in_editor") == "true":
+        # a bad setting must not end a conversation: it is said under the prompt, and is off
+        try:
+            at_once = resolve("long_answers_in_editor", strict=False).value == "true"
+        except ConfigError as exc:
+            at_once, notice = False, describe(exc)
+        if at_once:
             text, notice = self._edit(text, question)
         while True:
             prompt = self._build(question, text)
