@@ -266,3 +266,34 @@ def test_going_back_twice_in_a_real_terminal_changes_an_answer(env: dict[str, st
     assert "move_where" not in answers
     assert answers["interests"] == ["Course"]
     assert [a["what"] for a in answers["actions"]] == ["Give a talk"]
+
+
+def test_the_editor_key_in_a_real_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    every_type = Path(__file__).resolve().parent / "data" / "core" / "every-type.yaml"
+    editor = tmp_path / "fake-editor"
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import pathlib, sys\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        "path.write_text('Written in the editor.\\n' + path.read_text())\n"
+    )
+    editor.chmod(0o700)
+    env = {k: v for k, v in env.items() if k not in ("VISUAL", "EDITOR")}
+    term = Terminal(["start", "--framework", str(every_type), "--person", "Kim"], env)
+    session_id = term.expect_re(ID + r" with Kim")
+    term.answer("What is your role today?", "Engineer")
+    term.expect("(Ctrl-X Ctrl-E: your editor; PageUp or Alt-Up: go back)")
+    term.keys("Typed.", "\x18\x05")  # no editor set: said under the prompt, the text stays
+    term.expect("no editor is set")
+    term.keys(Keys.CTRL_C)
+    assert term.finish() == 130
+
+    term = Terminal(["resume", session_id], {**env, "EDITOR": str(editor)})
+    term.expect("Tell me about a good week.")
+    term.keys("Typed.", "\x18\x05")
+    term.expect("Written in the editor.")
+    term.keys(Keys.ESC_ENTER)
+    term.expect("Where are you heading?")
+    term.keys(Keys.CTRL_C)
+    assert term.finish() == 130
+    assert stored(env, session_id)["answers"]["story"] == "Written in the editor.\nTyped."
