@@ -103,6 +103,8 @@ def keyed(
         @bindings.add("pageup", eager=True)
         @bindings.add("escape", "up", eager=True)
         def _back(event: KeyPressEvent) -> None:
+            # the question left unanswered is taken off the screen: it comes again later
+            event.app.erase_when_done = True
             event.app.exit(exception=GoBack())
 
     if editor:
