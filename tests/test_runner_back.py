@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import Keys, block, line, run_cli
-from topcli.prompt_actions import split_draft
+from topcli.prompt_actions import draft_value, split_draft
 from topcli.prompts import ScriptedPrompter
 from topcli.runner import SessionRunner
 from topcli.store import Store
@@ -248,3 +248,11 @@ def test_a_scripted_conversation_never_goes_back(tmp_path: Path) -> None:
     done = SessionRunner(store, ScriptedPrompter(values), date(2026, 3, 2)).run(session_id)
     assert done.is_complete
     assert done.answers["direction"] == "Grow" and done.answers["confidence"] == 3
+
+
+def test_a_draft_from_before_this_release_reads_as_whole_actions() -> None:
+    old = [{"what": "Read", "due": "2026-04-01", "success": "", "support": ""}]
+    assert split_draft(old) == (old, {})
+    assert split_draft(None) == ([], {})
+    assert split_draft(draft_value(old, {"what": "Half", "due": ""})) == (old, {"what": "Half"})
+    assert draft_value(old, {"what": ""}) == old
