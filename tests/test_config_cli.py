@@ -28,7 +28,7 @@ def test_list_shows_every_key_value_and_source(cfg: Path, monkeypatch: pytest.Mo
     assert by_key["followup_interval"] == ["6w", f"{cfg}:2"]
     assert by_key["remind"] == ["2h", "env TOPCLI_REMIND"]
     assert by_key["framework"] == ["top", "default"]
-    assert len(by_key) == 9
+    assert len(by_key) == 10
 
 
 def test_list_json(home: Path) -> None:

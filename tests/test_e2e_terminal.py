@@ -226,3 +226,74 @@ def test_without_a_terminal_start_refuses_at_once_and_creates_nothing(
     assert "error: 20 required questions have no answer:" in result.stderr
     assert "Traceback" not in result.stderr
     assert json.loads(topcli(env, "sessions", "list", "--json").stdout) == []
+
+
+def test_going_back_twice_in_a_real_terminal_changes_an_answer(env: dict[str, str]) -> None:
+    every_type = Path(__file__).resolve().parent / "data" / "core" / "every-type.yaml"
+    term = Terminal(["start", "--framework", str(every_type), "--person", "Kim"], env)
+    session_id = term.expect_re(ID + r" with Kim")
+    term.expect("Keys: PageUp or Alt-Up (Esc then Up) goes back to the previous question")
+    term.answer("What is your role today?", "Engineer")
+    term.answer_long("Tell me about a good week.", "A good week.")
+    # the habit from multi-line answers, on a list: the list stays and says which keys answer it
+    term.expect("Where are you heading?")
+    term.keys(Keys.ESC_ENTER)
+    term.expect("Esc does not answer this: pick with Up/Down and Enter")
+    term.keys(Keys.DOWN, Keys.ENTER)  # Grow -> Move: "Where would you move?" follows
+    term.answer("Where would you move?", "Research")
+    term.expect("What interests you?")
+    term.keys("\x1b[5~")  # PageUp
+    term.expect("Where would you move?")
+    term.keys("\x1b[1;3A")  # Alt-Up, as xterm sends it
+    term.expect("Where are you heading?")
+    term.keys(Keys.UP, Keys.ENTER)  # Move -> Grow: the move is no longer asked about
+    term.pick("What interests you?", [1])
+    term.answer("How confident are you, 0 to 10?", "7")
+    term.accept("When can you start?")
+    term.accept("Would you like a mentor?")
+    term.answer_long("Anything else?", "")
+    term.answer("Action 1: what will be done?", "Give a talk")
+    term.answer("Action 1: by when?", "2026-04-01")
+    term.answer("Action 1: how will we know it worked?", "")
+    term.answer("Action 1: what support is needed?", "")
+    term.answer("Action 2: what will be done?", "")
+    term.accept("When do we meet again?")
+    term.expect(f"Conversation {session_id} with Kim is saved")
+    assert term.finish() == 0
+
+    answers = stored(env, session_id)["answers"]
+    assert answers["direction"] == "Grow"
+    assert "move_where" not in answers
+    assert answers["interests"] == ["Course"]
+    assert [a["what"] for a in answers["actions"]] == ["Give a talk"]
+
+
+def test_the_editor_key_in_a_real_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    every_type = Path(__file__).resolve().parent / "data" / "core" / "every-type.yaml"
+    editor = tmp_path / "fake-editor"
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import pathlib, sys\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        "path.write_text('Written in the editor.\\n' + path.read_text())\n"
+    )
+    editor.chmod(0o700)
+    env = {k: v for k, v in env.items() if k not in ("VISUAL", "EDITOR")}
+    term = Terminal(["start", "--framework", str(every_type), "--person", "Kim"], env)
+    session_id = term.expect_re(ID + r" with Kim")
+    term.answer("What is your role today?", "Engineer")
+    term.expect("(Ctrl-X Ctrl-E: your editor; PageUp or Alt-Up: go back)")
+    term.keys("Typed.", "\x18\x05")  # no editor set: said under the prompt, the text stays
+    term.expect("no editor is set")
+    term.keys(Keys.CTRL_C)
+    assert term.finish() == 130
+
+    term = Terminal(["resume", session_id], {**env, "EDITOR": str(editor)})
+    term.expect("Tell me about a good week.")
+    term.keys("Typed.", "\x18\x05")
+    term.expect("Written in the editor.")
+    term.keys(Keys.ESC_ENTER)
+    term.expect("Where are you heading?")
+    term.keys(Keys.CTRL_C)
+    assert term.finish() == 130
+    assert stored(env, session_id)["answers"]["story"] == "Written in the editor.\nTyped."

@@ -162,6 +162,15 @@ def _command(value: str) -> str:
     return text
 
 
+def _yes_no(value: str) -> str:
+    word = value.strip().lower()
+    if word in ("true", "yes", "on", "1"):
+        return "true"
+    if word in ("false", "no", "off", "0"):
+        return "false"
+    raise ValueError(f"'{value}' is not true or false")
+
+
 KEYS: dict[str, Key] = {
     key.name: key
     for key in (
@@ -192,6 +201,12 @@ KEYS: dict[str, Key] = {
             _command,
             None,
             "$VISUAL, then $EDITOR",
+        ),
+        Key(
+            "long_answers_in_editor",
+            "Open the editor at once for every long answer (true or false).",
+            _yes_no,
+            "false",
         ),
         Key(
             "pager",

@@ -7,6 +7,11 @@ questionary (and prompt_toolkit) are imported inside the methods so other comman
 Every questionary call uses ``unsafe_ask()`` so Ctrl-C reaches us as ``KeyboardInterrupt``; we
 turn it (and end of input) into :class:`topcli.errors.Interrupted` with :func:`interrupts`, the
 one place that does, and the runner has already saved every earlier answer.
+
+Every terminal prompt gets topcli's keys (:mod:`topcli.prompt_keys`): Esc and Esc-Enter never
+end a list, checkbox or yes/no question, and the questions of a framework have the back keys,
+which raise :class:`GoBack` for the runner. The actions question is asked field by field by
+:mod:`topcli.prompt_actions`.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from topcli.errors import AnswerError, Interrupted
-from topcli.framework import Question, Stage, parse_action
-from topcli.wording import plural
+from topcli.framework import Question, Stage
+from topcli.prompt_keys import KEYS_HINT, LONG_TEXT_HINT, GoBack, OpenEditor, describe, keyed
+
+__all__ = ["GoBack", "Prompter", "ScriptedPrompter", "TerminalPrompter", "interrupts"]
 
 #: Saves what was typed of an unfinished answer (the actions typed so far).
 KeepDraft = Callable[[Any], None]
@@ -65,7 +72,11 @@ class Prompter(Protocol):
     def ask(
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
     ) -> Any:
-        """Return a canonical answer to ``question`` (see ``Question.parse``)."""
+        """Return a canonical answer to ``question`` (see ``Question.parse``).
+
+        May raise :class:`GoBack` when the person asks for the previous question (a scripted
+        prompter never does).
+        """
 
     def ask_person(self) -> str:
         """Who the conversation is with."""
@@ -227,12 +238,16 @@ class TerminalPrompter:
 
             console = Console(highlight=False)
         self.console = console
+        self._keys_shown = False
 
     # ---------------------------------------------------------------- display
 
     def begin_stage(self, stage: Stage, number: int, total: int) -> None:
         from rich.markup import escape
 
+        if not self._keys_shown:  # once, as the conversation starts
+            self._keys_shown = True
+            self.console.print(f"[dim]{KEYS_HINT}[/dim]")
         self.console.print()
         self.console.rule(f"[bold]Stage {number} of {total}: {escape(stage.title)}[/bold]")
         if stage.purpose:
@@ -240,16 +255,16 @@ class TerminalPrompter:
         if stage.tips:
             self.console.print("[dim]Tips for you, the leader:[/dim]")
             for tip in stage.tips:
-                self._indented(tip, bullet="• ")
+                self.indented(tip, bullet="• ")
 
     def _show_help(self, question: Question) -> None:
         # a blank line first, so the help reads with the question below it and not as part
         # of the answer above it
         self.console.print()
         if question.help:
-            self._indented(question.help.strip())
+            self.indented(question.help.strip())
 
-    def _indented(self, text: str, bullet: str = "") -> None:
+    def indented(self, text: str, bullet: str = "") -> None:
         """Dim text indented by two, wrapped lines kept under its first word."""
         from rich.padding import Padding
         from rich.table import Table
@@ -268,18 +283,18 @@ class TerminalPrompter:
     def ask_person(self) -> str:
         import questionary
 
-        name = self._run(
+        name = self.run_prompt(
             questionary.text(
                 "Who is this conversation with?",
                 validate=lambda text: bool(text.strip()) or "Please enter a name",
-            )
+            ),
         )
         return " ".join(str(name).split())
 
     def confirm(self, message: str, *, default: bool = False, key: str | None = None) -> bool:
         import questionary
 
-        return bool(self._run(questionary.confirm(message, default=default)))
+        return bool(self.run_prompt(questionary.confirm(message, default=default), kind="confirm"))
 
     def choose(
         self, message: str, choices: Sequence[tuple[str, T]], *, key: str | None = None
@@ -287,17 +302,51 @@ class TerminalPrompter:
         import questionary
 
         options = [questionary.Choice(label, value=value) for label, value in choices]
-        picked: T = self._run(questionary.select(message, choices=options))
+        picked: T = self.run_prompt(questionary.select(message, choices=options), kind="select")
         return picked
 
     def ask(
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
     ) -> Any:
         if question.type == "actions":
-            return self._ask_actions(question, draft or [], keep)
+            from topcli.prompt_actions import ActionsAsker
+
+            return ActionsAsker(self, self.today).ask(question, draft, keep)
         self._show_help(question)
-        raw = self._run(self._build(question, default))
+        if question.type == "long_text":
+            return question.parse(self._ask_long(question, default), today=self.today)
+        kind = _KIND.get(question.type, "text")
+        raw = self.run_prompt(self._build(question, default), kind=kind, back=True)
         return question.parse(raw, today=self.today)
+
+    def _ask_long(self, question: Question, default: Any) -> Any:
+        """A multi-line answer; Ctrl-X Ctrl-E (or the config setting) brings in the editor."""
+        from topcli.config import ConfigError, resolve
+
+        text = "" if default is None else str(default)
+        notice = None
+        # a bad setting must not end a conversation: it is said under the prompt, and is off
+        try:
+            at_once = resolve("long_answers_in_editor", strict=False).value == "true"
+        except ConfigError as exc:
+            at_once, notice = False, describe(exc)
+        if at_once:
+            text, notice = self._edit(text, question)
+        while True:
+            prompt = self._build(question, text)
+            raw = self.run_prompt(prompt, kind="text", back=True, editor=True, notice=notice)
+            if not isinstance(raw, OpenEditor):
+                return raw
+            text, notice = self._edit(raw.text, question)
+
+    def _edit(self, text: str, question: Question) -> tuple[str, str | None]:
+        """The text after the editor, or the same text and why the editor did not change it."""
+        from topcli.editor import EditorError, edit_text
+
+        try:
+            return edit_text(text, comment=question.prompt), None
+        except EditorError as exc:
+            return text, describe(exc)
 
     def _validator(self, question: Question) -> Callable[[Any], bool | str]:
         def validate(value: Any) -> bool | str:
@@ -340,80 +389,30 @@ class TerminalPrompter:
                 default=text_default,
                 multiline=True,
                 validate=self._validator(question),
-                instruction="\n  (several lines; Esc then Enter to finish)\n>",
+                instruction=f"\n  {LONG_TEXT_HINT}\n>",
             )
         hint = {"date": " (YYYY-MM-DD)", "followup": " (YYYY-MM-DD, or e.g. +3 months)"}
         return questionary.text(
             message + hint.get(kind, ""), default=text_default, validate=self._validator(question)
         )
 
-    def _ask_actions(
-        self, question: Question, draft: list[dict[str, Any]], keep: KeepDraft | None
-    ) -> list[dict[str, Any]]:
-        import questionary
-        from rich.markup import escape
-
-        actions = list(draft)
-        self.console.print()
-        optional = "" if question.required else " (optional)"
-        self.console.print(f"[bold]{escape(question.prompt)}[/bold]{optional}")
-        if question.help:
-            self._indented(question.help.strip())
-        if actions:
-            kept = plural(len(actions), "action")
-            self.console.print(f"[dim]  {kept} kept from last time.[/dim]")
-        self.console.print("[dim]  One action at a time; leave 'what' empty when done.[/dim]")
-        while True:
-            n = len(actions) + 1
-            need_one = question.required and not actions
-            what = str(
-                self._run(
-                    questionary.text(
-                        f"Action {n}: what will be done?",
-                        validate=lambda t, need_one=need_one: (
-                            bool(t.strip()) or not need_one or "Add at least one action"
-                        ),
-                    )
-                )
-            ).strip()
-            if not what:
-                return actions
-            due = self._run(
-                questionary.text(
-                    f"Action {n}: by when? (YYYY-MM-DD, or e.g. +6 weeks)",
-                    validate=self._date_validator,
-                )
-            )
-            success = self._run(questionary.text(f"Action {n}: how will we know it worked?"))
-            support = self._run(questionary.text(f"Action {n}: what support is needed?"))
-            action = parse_action(
-                {"what": what, "due": due, "success": success, "support": support},
-                today=self.today,
-            )
-            actions.append(action)
-            if keep is not None:
-                keep(actions)
-            # a relative date ("+6 weeks") is shown as the date it became
-            self.console.print(f"[dim]  Action {n} added, due {action['due']}.[/dim]")
-            if action["due"] < self.today.isoformat():
-                self.console.print(
-                    f"[yellow]  Note: {action['due']} is in the past; the action is kept and "
-                    "will show as overdue.[/yellow]"
-                )
-
-    def _date_validator(self, text: str) -> bool | str:
-        from topcli.durations import parse_date
-
-        try:
-            parse_date(text, today=self.today)
-        except AnswerError as exc:
-            return f"{exc.message} ({exc.hint})"
-        return True
-
     @staticmethod
-    def _run(prompt: Any) -> Any:
+    def run_prompt(
+        prompt: Any,
+        *,
+        kind: str = "text",
+        back: bool = False,
+        editor: bool = False,
+        notice: str | None = None,
+    ) -> Any:
+        """Ask with topcli's keys (``back`` only where the caller handles :class:`GoBack`)."""
+        keyed(prompt, kind=kind, back=back, editor=editor, notice=notice)
         with interrupts():
             return prompt.unsafe_ask()
+
+
+#: The kind of widget (for :func:`topcli.prompt_keys.keyed`) of each question type.
+_KIND = {"select": "select", "multiselect": "checkbox", "confirm": "confirm"}
 
 
 def _terminal_columns() -> int:

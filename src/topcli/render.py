@@ -49,6 +49,29 @@ def plan_table(session: Session, *, show_ids: bool = True) -> Table:
     return table
 
 
+def draft_table(question: Question, draft: Any) -> Table:
+    """The actions typed so far for an actions question not yet answered (a paused plan).
+
+    A half-typed action is marked unfinished, so a paused plan does not look lost: resuming
+    offers all of it again.
+    """
+    from topcli.prompt_actions import split_draft
+
+    whole, unfinished = split_draft(draft)
+    table = Table(
+        title=f"Draft: {escape(question.prompt)} (not finished; kept for 'topcli resume')",
+        show_lines=True,
+        title_justify="left",
+    )
+    for column in ("what", "by when", "how we'll know", "support", "status"):
+        table.add_column(column)
+    rows = [(a, "typed") for a in whole] + ([(unfinished, "unfinished")] if unfinished else [])
+    for action, status in rows:
+        cells = [Text(str(action.get(k) or "")) for k in ("what", "due", "success", "support")]
+        table.add_row(*cells, Text(status, style="yellow" if status == "unfinished" else ""))
+    return table
+
+
 def followup_line(session: Session) -> str:
     if session.followup:
         return f"Follow-up conversation: [bold]{session.followup}[/bold]"

@@ -17,7 +17,8 @@ from functools import partial
 from typing import Any
 
 from topcli.errors import Interrupted
-from topcli.prompts import Prompter, interrupts
+from topcli.framework import Question, Stage
+from topcli.prompts import GoBack, Prompter, interrupts
 from topcli.session import Session
 from topcli.store import Store
 from topcli.wording import plural
@@ -34,35 +35,96 @@ class SessionRunner:
     on_finish: OnFinish | None = None
 
     def run(self, session_id: str) -> Session:
-        """Ask every unanswered question that applies; mark the session complete at the end."""
+        """Ask every unanswered question that applies; mark the session complete at the end.
+
+        The walk is a cursor over the framework's questions in order. A back key
+        (:class:`GoBack`) moves it to the previous answered question that applies and asks it
+        again with its answer as the default; from there every question up to where the
+        person was is asked again the same way (Enter keeps an answer), then the walk goes on
+        as before. An answer that changes what later ``when`` conditions see removes the
+        answers to questions that no longer apply and asks the ones that now do.
+        """
         session = self.store.load(session_id)
         framework = session.framework
         answers: dict[str, Any] = dict(session.answers)
+        order = [
+            (number, stage, question)
+            for number, stage in enumerate(framework.stages, start=1)
+            for question in stage.questions
+        ]
         total = len(framework.stages)
-        for number, stage in enumerate(framework.stages, start=1):
-            shown = False
-            for question in stage.questions:
-                if question.id in answers or not question.applies(answers):
-                    continue
-                if not shown:
-                    self.prompter.begin_stage(stage, number, total)
-                    shown = True
-                qid = question.id
-                # a pause keeps every answer saved so far and says how to go on
+        position = 0
+        #: questions before this index are asked again even when answered (after going back)
+        revisit = 0
+        shown: int | None = None
+        while position < len(order):
+            number, stage, question = order[position]
+            qid = question.id
+            if not question.applies(answers) or (qid in answers and position >= revisit):
+                position += 1
+                continue
+            if shown != number:
+                self.prompter.begin_stage(stage, number, total)
+                shown = number
+            again = qid in answers
+            default = answers[qid] if again else question.default_value(self.today)
+            # a pause keeps every answer saved so far and says how to go on
+            try:
                 with interrupts(partial(paused, session, len(answers))):
                     value = self.prompter.ask(
                         question,
-                        question.default_value(self.today),
-                        draft=self.store.draft(session.id, qid),
+                        default,
+                        draft=self._draft(session.id, question, answers),
                         keep=lambda v, qid=qid: self.store.save_draft(session.id, qid, v),
                     )
+            except GoBack:
+                revisit = max(revisit, position + 1)
+                position = self._previous(order, position, answers)
+                continue
+            if not (again and value == answers[qid]):
                 self.store.save_answer(session.id, question, value)
                 answers[qid] = value
+                self._forget_what_no_longer_applies(session.id, order, answers)
+            position += 1
         with self.store.transaction():
             if self.on_finish is not None:
                 self.on_finish(self.store, session)
             self.store.complete(session.id)
         return self.store.load(session.id)
+
+    def _draft(self, session_id: str, question: Question, answers: dict[str, Any]) -> Any:
+        """What was typed of an unfinished answer; for actions asked again, the saved ones."""
+        draft = self.store.draft(session_id, question.id)
+        if draft is None and question.type == "actions" and answers.get(question.id):
+            return list(answers[question.id])
+        return draft
+
+    @staticmethod
+    def _previous(
+        order: list[tuple[int, Stage, Question]], position: int, answers: dict[str, Any]
+    ) -> int:
+        """The previous answered question that applies, or ``position`` itself at the first."""
+        for index in range(position - 1, -1, -1):
+            question = order[index][2]
+            if question.id in answers and question.applies(answers):
+                return index
+        return position
+
+    def _forget_what_no_longer_applies(
+        self, session_id: str, order: list[tuple[int, Stage, Question]], answers: dict[str, Any]
+    ) -> None:
+        """Remove the answers to questions whose ``when`` no longer holds, in order.
+
+        In order, because a removed answer can turn off a condition further on; their answers
+        are removed from the store too, so a changed mind is not exported.
+        """
+        stale: list[str] = []
+        for _, _, question in order:
+            if question.id in answers and not question.applies(answers):
+                del answers[question.id]
+                stale.append(question.id)
+        if stale:
+            self.store.forget_answers(session_id, stale)
 
 
 def paused(session: Session, saved: int, reason: str = "interrupted") -> Interrupted:

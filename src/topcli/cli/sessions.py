@@ -68,10 +68,17 @@ def show(
     ),
 ) -> None:
     """One conversation: every answer, the plan and the follow-up date."""
-    from topcli.render import conversation_table, followup_line, plan_table, session_heading
+    from topcli.render import (
+        conversation_table,
+        draft_table,
+        followup_line,
+        plan_table,
+        session_heading,
+    )
     from topcli.store import Store
 
-    session = Store().load(session_id)
+    store = Store()
+    session = store.load(session_id)
     if as_json:
         print_json(session.to_dict())
         return
@@ -80,6 +87,12 @@ def show(
     out.print(conversation_table(session))
     if session.actions:
         out.print(plan_table(session))
+    if not session.is_complete:
+        # a paused plan: the actions typed so far are kept as a draft, not yet as an answer
+        for _, question in session.framework.questions():
+            draft = store.draft(session.id, question.id)
+            if question.type == "actions" and question.id not in session.answers and draft:
+                out.print(draft_table(question, draft))
     out.print(followup_line(session))
     if not session.is_complete:
         out.print(f"Not finished: continue with [bold]topcli resume {session.id}[/bold]")

@@ -177,6 +177,31 @@ class ConversationsMixin:
                 )
             db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, session_id))
 
+    def forget_answers(self, session_id: str, question_ids: Collection[str]) -> None:
+        """Remove answers (their actions and drafts too) in one transaction.
+
+        For questions that no longer apply after an earlier answer changed: what they said
+        must not stay in the conversation, nor be exported.
+        """
+        ids = list(question_ids)
+        if not ids:
+            return
+        marks = ", ".join("?" for _ in ids)
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM action_notes WHERE action_id IN (SELECT id FROM actions "
+                f"WHERE session_id = ? AND question_id IN ({marks}))",
+                (session_id, *ids),
+            )
+            for table in ("answers", "actions", "drafts"):
+                db.execute(
+                    f"DELETE FROM {table} WHERE session_id = ? AND question_id IN ({marks})",
+                    (session_id, *ids),
+                )
+            db.execute(
+                "UPDATE sessions SET updated_at = ? WHERE id = ?", (clock.timestamp(), session_id)
+            )
+
     def draft(self, session_id: str, question_id: str) -> Any:
         """What was typed of an unfinished answer (e.g. the first actions), or ``None``."""
         row = self.db.execute(
