@@ -57,9 +57,12 @@ def test_acme_conversation_asks_its_questions_in_the_terminal(acme: str, tmp_pat
     keys = [
         Keys.SPACE + Keys.DOWN + Keys.SPACE + Keys.ENTER,  # acme_values: the first two
         block("Walked a customer through the outage myself."),  # acme_value_example
+        block(""),  # think_leader_notes: TOP's optional private notes, left out of the file
         "y",  # acme_internal_move
         line("Data Platform"),  # acme_move_team, asked because the answer was yes
         block(""),  # opportunity_concerns: TOP's optional question, which the file leaves out
+        block(""),  # opportunities_leader_notes
+        block(""),  # plan_leader_notes
     ]
     result = start(answers, keys="".join(keys))
     assert result.exit_code == 0, result.output
