@@ -13,7 +13,6 @@ from topcli.framework import Question
 from topcli.session import Session
 from topcli.wording import plural
 
-
 #: How ``sessions show`` marks a private answer (the leader's own notes).
 PRIVATE_MARKER = "(private)"
 
