@@ -258,9 +258,15 @@ def test_acme_installed_with_pip_asks_its_questions_in_a_real_terminal(
         child.send(Keys.ENTER)
         child.expect("Tell me about a recent moment")
         child.send("Shipped the fix on a Sunday." + Keys.ESC_ENTER)
+        child.expect("Your own notes on the Think stage")  # TOP's optional private notes
+        child.send(Keys.ESC_ENTER)
         child.expect("Internal Moves programme")
         child.send("n")
         child.expect("What might hold you back")  # TOP's optional question: skipped
+        child.send(Keys.ESC_ENTER)
+        child.expect("Your own notes on the Opportunities stage")
+        child.send(Keys.ESC_ENTER)
+        child.expect("Your own notes on the Plan stage")
         child.send(Keys.ESC_ENTER)
         child.expect("is saved")
         child.expect(pexpect.EOF)
