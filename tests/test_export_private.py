@@ -197,6 +197,13 @@ def test_json_backup_keeps_private_notes_marked(noted: Session) -> None:
     assert questions["strengths"]["summary"] is True
     bundle = json.loads(export("--json", "--all"))
     assert bundle["sessions"][0] == record
+    # the shipped schema knows the marks
+    import jsonschema
+
+    from topcli.exporters import json_export
+
+    jsonschema.Draft202012Validator(json_export.schema()).validate(record)
+    jsonschema.Draft202012Validator(json_export.schema()).validate(bundle)
 
 
 def test_json_backup_round_trips_private_notes(noted: Session, tmp_path: Path) -> None:

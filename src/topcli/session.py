@@ -4,6 +4,10 @@ A session carries the framework it was held with (as it was then, plugin questio
 it can be shown and exported after a plugin is uninstalled or the framework file has changed.
 :meth:`Session.to_dict` is exactly the content of the JSON export (``schema_version`` 1,
 documented in ``docs/export-format.md``).
+
+Questions a framework marks ``private`` hold the leader's own notes. :meth:`Session.shared` is the
+conversation without them, what every shared export is given; :meth:`Session.is_private` tells an
+exporter that gets the whole conversation (``--include-private``) which answers those are.
 """
 
 from __future__ import annotations
