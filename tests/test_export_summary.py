@@ -143,6 +143,40 @@ def test_summary_skips_skipped_answers_and_the_plan_questions(
     assert "(skipped)" not in markdown.export_summary(session)
 
 
+def test_summary_of_a_checkin_that_revisited_nothing_falls_back_to_first_answers(
+    sam: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+
+    from topcli.store import Store
+
+    monkeypatch.setenv("TOPCLI_NOW", "2026-04-20T09:00:00+00:00")
+    answers: dict[str, Any] = {"since_last": "A good month."}
+    for action in sam.actions:
+        answers[f"a_{action['id']}_progress"] = "Done, and it went well."
+        answers[f"a_{action['id']}_status"] = "Done"
+    answers.update(
+        revisit_think=False,
+        revisit_opportunities=False,
+        actions=[{"what": "Present the RFC at the guild", "due": "2026-07-15"}],
+        followup="2026-07-20",
+    )
+    path = tmp_path / "checkin.json"
+    path.write_text(json.dumps({"framework": "checkin", "answers": answers}), encoding="utf-8")
+    result = run_cli(["checkin", "Sam Lee", "--answers", str(path), "--no-input"])
+    assert result.exit_code == 0, result.output
+    checkin = Store().load(Store().latest_session_row()["id"])
+    # the revisit copies keep TOP's marks (private too), but none was asked
+    assert any(q.summary for _, q in checkin.framework.questions())
+    assert any(q.private for _, q in checkin.framework.questions())
+    chosen = markdown.summary_questions(checkin)
+    assert chosen and chosen[0].id == "since_last"
+    text = summary_export()
+    assert text.startswith("# Career check-in with Sam Lee\n")
+    assert "A good month." in text and "*Nothing recorded yet.*" not in text
+    assert [row[0] for row in table_rows(parse(text))[1:]] == ["Present the RFC at the guild"]
+
+
 def test_summary_of_a_plan_without_actions_or_answers_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

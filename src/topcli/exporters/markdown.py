@@ -213,9 +213,10 @@ def _summary(session: Session, leader: str | None) -> list[str]:
 def summary_questions(session: Session) -> list[Question]:
     """The answered questions "What we talked about" shows, in framework order.
 
-    Those the framework marks ``summary: true``; when it marks none, the first answered question
-    of each stage. Never the plan's questions (the table and the follow-up line show them),
-    private ones, or skipped answers.
+    Those the framework marks ``summary: true``; when none of those has an answer (a framework
+    that marks none, a check-in that revisited no stage), the first answered question of each
+    stage. Never the plan's questions (the table and the follow-up line show them), private
+    ones, or skipped answers.
     """
     in_plan = _plan_question_ids(session)
     candidates = [
@@ -223,8 +224,9 @@ def summary_questions(session: Session) -> list[Question]:
         for stage, question, value in session.answered()
         if value is not None and question.id not in in_plan and not question.private
     ]
-    if any(q.summary for _, q in session.framework.questions()):
-        return [question for _, question in candidates if question.summary]
+    marked = [question for _, question in candidates if question.summary]
+    if marked:
+        return marked
     first: dict[str, Question] = {}
     for stage_id, question in candidates:
         first.setdefault(stage_id, question)
