@@ -3,8 +3,9 @@
 The summary (``topcli plan export --md``) is what a manager sends after the conversation: who and
 when (and the leader, when the ``leader`` setting is set), "What we talked about" made of the
 answers the framework marks ``summary: true``, the agreed actions as a table (what, by when, how
-we'll know, support) and the follow-up date. A framework that marks no summary questions gets the
-first answer of each stage instead, so the summary is never empty of substance.
+we'll know, support) and the follow-up date. When none of the marked questions has an answer (a
+framework that marks none, a check-in that revisited no stage), the first answer of each stage
+stands in, so the summary still says what the conversation was about.
 
 The transcript (``--full``) is the plan first, the notes after: who, when and which framework;
 then the plan (the actions as a table: what, by when, success measure, support) and the
@@ -195,10 +196,11 @@ def _summary(session: Session, leader: str | None) -> list[str]:
     lines += ["## Agreed actions", ""]
     lines += _actions_table(session.actions, success="How we'll know")
     lines += ["", f"**Follow-up conversation:** {session.followup or 'not set yet'}", ""]
+    in_plan = _plan_question_ids(session)
     private = [
         q
         for _, q, value in session.answered()
-        if q.private and value is not None and q.id not in _plan_question_ids(session)
+        if q.private and value is not None and q.id not in in_plan
     ]
     if private:
         lines += ["## Private notes (yours: not for sharing)", ""]
