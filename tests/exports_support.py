@@ -6,8 +6,11 @@ deterministic, and one action marked done a few weeks later. Tests import that f
 also checks the importer) and compare each export with its golden file.
 
 To regenerate everything after an intended change: ``UPDATE_GOLDEN=1 .venv/bin/pytest -q
-tests/test_export_json.py tests/test_export_markdown.py tests/test_export_ics.py``, then
-review the diff of ``tests/golden/``.
+tests/test_export_json.py tests/test_export_markdown.py tests/test_export_ics.py
+tests/test_export_summary.py``, then review the diff of ``tests/golden/``. That rebuilds
+``session.json`` with today's built-in TOP too (1.1, with its private and summary questions),
+which changes every golden file; ``summary.md`` checks the summary of a framework without
+summary questions only while the fixture is held with TOP 1.0.
 """
 
 from __future__ import annotations

@@ -86,6 +86,7 @@ def test_checkin_walks_the_open_actions_and_leaves_an_updated_plan(tmp_path: Pat
             answer(prompt, ESC_ENTER)
         answer("where you are leaning", ENTER)
         answer("successful career", ENTER)
+        answer("Your own notes on the Think stage", ESC_ENTER)  # TOP's optional private note
         answer("Revisit Opportunities?", "n")
         # the updated plan
         answer("Action 1: what will be done?", "Find a new mentor" + ENTER)

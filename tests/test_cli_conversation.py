@@ -440,10 +440,10 @@ def test_sessions_list_and_json() -> None:
     assert "in progress" in result.stdout
     listed = json.loads(run(["sessions", "list", "--json"]).stdout)
     assert [(s["person"]["name"], s["status"], s["answers"]) for s in listed] == [
-        ("Sam Rivera", "complete", 25),
+        ("Sam Rivera", "complete", 28),  # 25 + the three optional private notes, skipped
         ("Kim", "in_progress", 1),
     ]
-    assert listed[0]["framework"] == {"id": "top", "version": "1.0"}
+    assert listed[0]["framework"] == {"id": "top", "version": "1.1"}
     assert listed[0]["followup"] == "2026-06-02"
     assert listed[1]["id"] == paused
 
@@ -454,7 +454,7 @@ def test_sessions_show_every_answer_the_plan_and_the_followup() -> None:
     result = run(["sessions", "show", session_id])
     assert result.exit_code == 0
     out = result.stdout
-    heading = "Sam Rivera · TOP career conversation 1.0 · started 2026-03-02 · complete"
+    heading = "Sam Rivera · TOP career conversation 1.1 · started 2026-03-02 · complete"
     assert f"{heading} · id {session_id}" in out
     assert "Shipping the v2 launch." in out
     assert "Mentoring, Job shadowing" in out

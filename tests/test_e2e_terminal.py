@@ -66,6 +66,8 @@ def think_stage(term: Terminal) -> None:
     term.choose("Which of these best describes where you are leaning", downs=3)
     term.answer_long("What would help you become clearer", "Talking to other teams.")
     term.answer("How would you describe a successful career", "Growing every year")
+    # TOP's optional private note for the leader, at the end of each stage
+    term.answer_long("Your own notes on the Think stage", "Keen on speaking; ask again in May.")
 
 
 def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) -> None:
@@ -80,7 +82,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     # Ctrl-C in the middle of the next answer: what is half typed is lost, nothing else
     term.expect("Which piece of work, if you took it on")
     term.keys("Run the off", Keys.CTRL_C)
-    term.expect("stopped: conversation with Sam Lee paused; 11 answers saved")
+    term.expect("stopped: conversation with Sam Lee paused; 12 answers saved")
     term.expect(f"continue where you left off with: topcli resume {session_id}")
     assert term.finish() == 130
 
@@ -91,7 +93,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     assert "stretch_ideas" not in paused["answers"]
 
     term = Terminal(["resume"], env)
-    term.expect(f"Resuming conversation {session_id} with Sam Lee: 11 answers already saved.")
+    term.expect(f"Resuming conversation {session_id} with Sam Lee: 12 answers already saved.")
     term.expect("Stage 2 of 3: Opportunities")
     term.answer_long("Which piece of work, if you took it on", "Run the planning offsite.")
     term.answer_long("Who could you learn from", "Priya, for roadmaps.")  # Mentoring was picked
@@ -99,6 +101,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     term.answer_long("Who in our wider network", "Alex in sales.")
     term.answer("How do you learn best", "By doing")
     term.answer_long("What might hold you back", "")  # optional: left empty
+    term.answer_long("Your own notes on the Opportunities stage", "")
 
     term.expect("Stage 3 of 3: Plan")
     term.answer_long("what feels most important to act on first", "Public speaking.")
@@ -107,6 +110,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     term.answer_long("What could get in the way of this plan", "A busy quarter.")
     term.answer_long("How will we know, three months from now", "Two talks given.")
     term.choose("How often would you like us to check in", downs=1)  # from the default
+    term.answer_long("Your own notes on the Plan stage", "")
     term.answer("Action 1: what will be done?", "Give a lightning talk")
     term.answer("Action 1: by when?", "someday")
     term.expect("'someday' is not a date")
@@ -132,6 +136,8 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     assert answers["stretch_ideas"] == "Run the planning offsite."
     assert answers["mentor_profile"] == "Priya, for roadmaps."
     assert answers["opportunity_concerns"] is None
+    assert answers["think_leader_notes"] == "Keen on speaking; ask again in May."
+    assert answers["plan_leader_notes"] is None
     assert answers["checkin_rhythm"] == "Monthly"
     assert [(a["what"], a["due"], a["success"], a["support"]) for a in answers["actions"]] == [
         ("Give a lightning talk", "2026-04-13", "Talk delivered", "Slide review")

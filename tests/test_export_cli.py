@@ -311,11 +311,18 @@ def test_export_after_a_real_conversation(tmp_path: Path) -> None:
     """The issue's 'done when': start from an answers file, then all three exports to files."""
     result = run_cli(["start", "--answers", str(ANSWERS), "--no-input"])
     assert result.exit_code == 0, result.output
-    for flag, name in (("--ics", "plan.ics"), ("--md", "plan.md"), ("--json", "plan.json")):
-        result = run_cli(["plan", "export", flag, "-o", str(tmp_path / name)])
+    for flags, name in (
+        (["--ics"], "plan.ics"),
+        (["--md", "--full"], "plan.md"),
+        (["--md"], "summary.md"),
+        (["--json"], "plan.json"),
+    ):
+        result = run_cli(["plan", "export", *flags, "-o", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
     assert (tmp_path / "plan.ics").read_bytes().count(b"BEGIN:VEVENT") == 4
     assert "| What | By when | Success measure | Support |" in (tmp_path / "plan.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "| What | By when | How we'll know | Support |" in summary
     assert json.loads((tmp_path / "plan.json").read_text())["followup"] == "2026-06-02"
 
 

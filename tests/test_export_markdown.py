@@ -266,7 +266,7 @@ def test_a_checkin_is_titled_as_one_with_its_plan_first(
     path.write_text(json.dumps({"framework": "checkin", "answers": answers}), encoding="utf-8")
     result = run_cli(["checkin", "Priya", "--answers", str(path), "--no-input"])
     assert result.exit_code == 0, result.output
-    result = run_cli(["plan", "export", "--md"])
+    result = run_cli(["plan", "export", "--md", "--full"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Career check-in with Priya Raman\n")
     checkin = Store().load(Store().latest_session_row()["id"])

@@ -57,6 +57,9 @@ def test_frameworks_without_them_keep_the_same_snapshot() -> None:
     from topcli.loader import load_framework
 
     for path in sorted(frameworks_dir().glob("*.yaml")):
+        source = path.read_text(encoding="utf-8")
+        if "private:" in source or "summary:" in source:
+            continue  # TOP marks its summary and private questions (issue 9)
         text = json.dumps(load_framework(path).to_dict())
         assert '"private"' not in text and '"summary"' not in text
 

@@ -392,7 +392,7 @@ def test_frameworks_list_shows_the_shipped_ones() -> None:
     listed = json.loads(run_cli(["frameworks", "list", "--json"]).stdout)
     assert [(f["id"], f["version"], f["plugin"]) for f in listed] == [
         ("grow", "1.0", "topcli.builtins.frameworks"),
-        ("top", "1.0", "topcli.builtins.frameworks"),
+        ("top", "1.1", "topcli.builtins.frameworks"),
     ]
 
 
@@ -400,7 +400,7 @@ def test_frameworks_show_lists_stages_tips_and_question_ids() -> None:
     result = run_cli(["frameworks", "show", "top"])
     assert result.exit_code == 0
     out = result.stdout
-    assert "TOP career conversation (top, version 1.0)" in out
+    assert "TOP career conversation (top, version 1.1)" in out
     assert "Stage 1: Think" in out
     assert "tip: Let them talk for most of this stage." in out
     assert "career_direction (select)" in out

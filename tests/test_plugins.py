@@ -443,7 +443,7 @@ def test_register_questions_are_asked_stored_and_shown_after_uninstall(
         q for q in think if q["id"] == "co_value"
     ).items()
     assert record["answers"]["co_value"] == "B"
-    exported = run_cli(["plan", "export", session.id, "--md"])
+    exported = run_cli(["plan", "export", session.id, "--md", "--full"])
     assert exported.exit_code == 0, exported.output
     assert "Which value?" in exported.stdout
 

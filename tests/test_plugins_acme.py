@@ -57,9 +57,12 @@ def test_acme_conversation_asks_its_questions_in_the_terminal(acme: str, tmp_pat
     keys = [
         Keys.SPACE + Keys.DOWN + Keys.SPACE + Keys.ENTER,  # acme_values: the first two
         block("Walked a customer through the outage myself."),  # acme_value_example
+        block(""),  # think_leader_notes: TOP's optional private notes, left out of the file
         "y",  # acme_internal_move
         line("Data Platform"),  # acme_move_team, asked because the answer was yes
         block(""),  # opportunity_concerns: TOP's optional question, which the file leaves out
+        block(""),  # opportunities_leader_notes
+        block(""),  # plan_leader_notes
     ]
     result = start(answers, keys="".join(keys))
     assert result.exit_code == 0, result.output
@@ -255,9 +258,15 @@ def test_acme_installed_with_pip_asks_its_questions_in_a_real_terminal(
         child.send(Keys.ENTER)
         child.expect("Tell me about a recent moment")
         child.send("Shipped the fix on a Sunday." + Keys.ESC_ENTER)
+        child.expect("Your own notes on the Think stage")  # TOP's optional private notes
+        child.send(Keys.ESC_ENTER)
         child.expect("Internal Moves programme")
         child.send("n")
         child.expect("What might hold you back")  # TOP's optional question: skipped
+        child.send(Keys.ESC_ENTER)
+        child.expect("Your own notes on the Opportunities stage")
+        child.send(Keys.ESC_ENTER)
+        child.expect("Your own notes on the Plan stage")
         child.send(Keys.ESC_ENTER)
         child.expect("is saved")
         child.expect(pexpect.EOF)

@@ -21,7 +21,7 @@ def sheet(fmt: str = "md") -> str:
 def test_markdown_round_trip() -> None:
     prep = read_prep(fill_markdown(sheet(), SAM_ANSWERS))
     assert prep.answers == SAM_ANSWERS
-    assert (prep.person, prep.framework_id, prep.framework_version) == ("Sam Lee", "top", "1.0")
+    assert (prep.person, prep.framework_id, prep.framework_version) == ("Sam Lee", "top", "1.1")
     assert (prep.format, prep.unparsed, prep.unmatched, prep.problems) == ("md", {}, [], [])
 
 
@@ -30,7 +30,7 @@ def test_yaml_round_trip(tmp_path: Path) -> None:
     path.write_text(fill_yaml(sheet("yaml"), SAM_ANSWERS), encoding="utf-8")
     prep = read_prep(path)
     assert prep.answers == SAM_ANSWERS
-    assert (prep.person, prep.framework_id, prep.framework_version) == ("Sam Lee", "top", "1.0")
+    assert (prep.person, prep.framework_id, prep.framework_version) == ("Sam Lee", "top", "1.1")
     assert (prep.format, prep.unparsed, prep.unmatched, prep.problems) == ("yaml", {}, [], [])
 
 

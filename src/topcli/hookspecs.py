@@ -94,8 +94,13 @@ def register_exporters(register: RegisterExporter) -> None:
     ``suffix`` (file extension such as ``.md``), ``description`` (one line), and
     ``export(session) -> str | bytes``. ``session`` is a read-only
     :class:`topcli.session.Session`; its ``to_dict()`` is exactly the JSON export.
-    Optional: ``export_many(sessions)`` (for ``--all``), ``needs_plan`` and ``with_options(...)``
-    (the calendar flags); see :mod:`topcli.exporters`.
+    Private notes: ``session`` is the shared view (:meth:`~topcli.session.Session.shared`: no
+    private questions, no private answers) unless the user passed ``--include-private`` or the
+    exporter sets ``includes_private = True`` (a complete record, as the JSON backup is); then
+    ``session.is_private(question_id)`` says which answers are the leader's own notes.
+    Optional: ``export_many(sessions)`` (for ``--all``), ``needs_plan``, ``includes_private``,
+    ``with_options(...)`` (the calendar flags) and ``full()`` (``--full``); see
+    :mod:`topcli.exporters`.
     :class:`topcli.exporters.Exporter` is a ready dataclass for this. An invalid exporter, or a
     name that is already taken, is skipped with a warning naming both plugins; the exporter
     registered first keeps the name.

@@ -13,6 +13,9 @@ from topcli.framework import Question
 from topcli.session import Session
 from topcli.wording import plural
 
+#: How ``sessions show`` marks a private answer (the leader's own notes).
+PRIVATE_MARKER = "(private)"
+
 
 def format_answer(question: Question, value: Any) -> str:
     """One answer as plain text, for tables and summaries."""
@@ -87,6 +90,9 @@ def conversation_table(session: Session) -> Table:
         if question.type == "actions":
             continue
         prompt = question.prompt + (f"  [{question.source}]" if question.source else "")
+        if question.private:
+            # plain text, so every terminal shows it: the leader's notes, never shared
+            prompt += f"  {PRIVATE_MARKER}"
         table.add_row(Text(stage.title), Text(prompt), Text(format_answer(question, value)))
     return table
 

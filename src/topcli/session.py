@@ -4,6 +4,10 @@ A session carries the framework it was held with (as it was then, plugin questio
 it can be shown and exported after a plugin is uninstalled or the framework file has changed.
 :meth:`Session.to_dict` is exactly the content of the JSON export (``schema_version`` 1,
 documented in ``docs/export-format.md``).
+
+Questions a framework marks ``private`` hold the leader's own notes. :meth:`Session.shared` is the
+conversation without them, what every shared export is given; :meth:`Session.is_private` tells an
+exporter that gets the whole conversation (``--include-private``) which answers those are.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -122,6 +126,52 @@ class Session:
     @property
     def has_plan(self) -> bool:
         return bool(self.actions) or self.followup is not None
+
+    # ------------------------------------------------------------------ private notes
+
+    def is_private(self, question_id: str) -> bool:
+        """Whether the framework marks ``question_id`` private (the leader's own notes).
+
+        Private answers are shown to the leader (``sessions show``) and kept in the JSON
+        backup, but left out of anything shared unless the user asks for them.
+        """
+        try:
+            return self.framework.question(question_id).private
+        except KeyError:
+            return False
+
+    @property
+    def has_private(self) -> bool:
+        """Whether the framework has private questions (answered or not)."""
+        return any(question.private for _, question in self.framework.questions())
+
+    def shared_answers(self) -> dict[str, Any]:
+        """The answers that may be shared with the person: every one but the private ones."""
+        return {qid: v for qid, v in self.answers.items() if not self.is_private(qid)}
+
+    def shared(self) -> Session:
+        """This conversation as it may be shared: private questions and their answers removed.
+
+        What exporters other than the complete record get (see ``docs/plugins.md``): the
+        framework has no private questions and no answer of one is left anywhere, so an exporter
+        that writes every question or dumps :meth:`to_dict` still shares nothing private. A
+        conversation without private questions is returned as it is.
+        """
+        if not self.has_private:
+            return self
+        stages = tuple(
+            replace(stage, questions=tuple(q for q in stage.questions if not q.private))
+            for stage in self.framework.stages
+        )
+        keep = self.shared_answers()
+        return replace(
+            self,
+            framework=replace(self.framework, stages=stages),
+            answers=MappingProxyType(keep),
+            answered_at=MappingProxyType(
+                {qid: at for qid, at in self.answered_at.items() if qid in keep}
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON export: everything stored about this conversation (see module docs).

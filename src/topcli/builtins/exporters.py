@@ -1,7 +1,8 @@
 """Registers the built-in exporters through ``register_exporters``, like any plugin would.
 
 Only small modules are imported here; each exporter imports its heavy library (icalendar)
-when it runs.
+when it runs. The JSON exporter is the complete record, so it alone gets private notes
+(``includes_private``).
 """
 
 from __future__ import annotations
@@ -16,15 +17,7 @@ from topcli import hookimpl
 def register_exporters(register: Callable[[Any], None]) -> None:
     from topcli.exporters import Exporter, ics, json_export, markdown
 
-    register(
-        Exporter(
-            name="md",
-            suffix=".md",
-            description="Markdown: a one-page summary to share",
-            export=markdown.export,
-            export_many=markdown.export_many,
-        )
-    )
+    register(markdown.EXPORTER)
     register(
         Exporter(
             name="json",
@@ -33,6 +26,7 @@ def register_exporters(register: Callable[[Any], None]) -> None:
             export=json_export.export,
             export_many=json_export.export_many,
             needs_plan=False,
+            includes_private=True,
         )
     )
     register(ics.EXPORTER)

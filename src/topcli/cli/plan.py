@@ -118,6 +118,15 @@ def export(
         False, "--md", help="Markdown: a one-page summary to share.", metavar=""
     ),
     as_json: bool = typer.Option(False, "--json", help="JSON: the complete record.", metavar=""),
+    full: bool = typer.Option(
+        False, "--full", help="Markdown: the whole conversation, not the summary.", metavar=""
+    ),
+    include_private: bool = typer.Option(
+        False,
+        "--include-private",
+        help="Put your private notes in a shared export (JSON always keeps them).",
+        metavar="",
+    ),
     formats: list[str] = typer.Option(
         None,
         "--format",
@@ -170,6 +179,7 @@ def export(
         get_exporter,
         render,
         with_calendar_options,
+        with_full_transcript,
         write_export,
     )
     from topcli.selection import pick_sessions
@@ -178,9 +188,9 @@ def export(
     name = choose_format({"ics": ics, "md": md, "json": as_json}, formats or [])
     calendar = {"timezone": timezone, "start": start, "duration": duration, "remind": remind}
     given = {k: v for k, v in calendar.items() if v is not None}
-    exporter = with_calendar_options(get_exporter(name), given)
+    exporter = with_full_transcript(with_calendar_options(get_exporter(name), given), full)
     sessions = pick_sessions(Store(), session_id, person=person, every=every)
-    data = render(exporter, sessions, every=every)
+    data = render(exporter, sessions, every=every, include_private=include_private)
     if output is None or str(output) == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

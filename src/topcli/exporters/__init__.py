@@ -12,6 +12,13 @@ attributes widen what ``topcli plan export`` can do with it:
   calendar options): a copy that applies ``--timezone``, ``--time``, ``--duration`` and
   ``--remind`` (each text as typed, ``None`` when not given). Without it those flags are refused
   for that format. The built-in ``ics`` exporter has it.
+- ``full() -> exporter``: a copy that writes the complete conversation instead of a summary
+  (``--full``). Without it ``--full`` is refused for that format. The built-in ``md`` has it.
+- ``includes_private`` (default false): the exporter writes the complete record (a backup), so
+  it gets the whole conversation, private notes included (they are marked ``private: true`` in
+  the framework snapshot). Every other exporter gets :meth:`~topcli.session.Session.shared`,
+  without private questions or answers, unless the user passed ``--include-private``. The JSON
+  exporter sets it.
 
 The built-in exporters register through the ``register_exporters`` hook like any plugin
 (``topcli.builtins.exporters``); the catalog keeps each one as a :class:`RegisteredExporter`,
@@ -46,6 +53,8 @@ class Exporter:
     export_many: Callable[[Sequence[Session]], str | bytes] | None = None
     #: Refuse a conversation without a plan yet (no actions, no follow-up date).
     needs_plan: bool = True
+    #: The complete record (a backup): gets private notes even without ``--include-private``.
+    includes_private: bool = False
 
 
 def exporter_problem(exporter: Any) -> str | None:
@@ -91,6 +100,11 @@ class RegisteredExporter:
         return bool(getattr(self.exporter, "needs_plan", True))
 
     @property
+    def includes_private(self) -> bool:
+        """Whether the exporter writes the complete record, private notes included."""
+        return getattr(self.exporter, "includes_private", False) is True
+
+    @property
     def export_many(self) -> Callable[[Sequence[Session]], str | bytes] | None:
         export_many = getattr(self.exporter, "export_many", None)
         return export_many if callable(export_many) else None
@@ -114,6 +128,11 @@ class RegisteredExporter:
         if unknown:
             raise UsageError(f"unknown calendar option '{unknown[0]}'")
         return replace(self, exporter=self.exporter.with_options(**flags))
+
+    @property
+    def takes_full(self) -> bool:
+        """Whether the exporter has the optional ``full`` (the complete transcript)."""
+        return callable(getattr(self.exporter, "full", None))
 
     def credit(self) -> str:
         """``exporter 'csv' of plugin 'x' (file /x.py)``, for messages."""

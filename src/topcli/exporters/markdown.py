@@ -1,10 +1,23 @@
-"""The Markdown export: a one-page summary a manager can send to the person.
+"""The Markdown exports: the one-page summary to send, and the complete transcript (``--full``).
 
-The plan first, the notes after: who, when and which framework; then the plan (the actions as a
-table: what, by when, success measure, support) and the follow-up date; then each stage's
-questions and answers. A check-in is titled as one. The "by when" cell also says what the
-terminal's plan shows in its status column: an open action due before today (``clock.today()``)
-is ``(overdue)``; a closed one is ``(done)``, ``(dropped)`` or ``(carried over)``.
+The summary (``topcli plan export --md``) is what a manager sends after the conversation: who and
+when (and the leader, when the ``leader`` setting is set), "What we talked about" made of the
+answers the framework marks ``summary: true``, the agreed actions as a table (what, by when, how
+we'll know, support) and the follow-up date. When none of the marked questions has an answer (a
+framework that marks none, a check-in that revisited no stage), the first answer of each stage
+stands in, so the summary still says what the conversation was about.
+
+The transcript (``--full``) is the plan first, the notes after: who, when and which framework;
+then the plan (the actions as a table: what, by when, success measure, support) and the
+follow-up date; then each stage's questions and answers. A check-in is titled as one. The
+"by when" cell also says what the terminal's plan shows in its status column: an open action due
+before today (``clock.today()``) is ``(overdue)``; a closed one is ``(done)``, ``(dropped)`` or
+``(carried over)``.
+
+Neither holds private notes unless the user passed ``--include-private``: the export service
+gives every exporter but the complete record :meth:`~topcli.session.Session.shared`. When
+private answers are there, they are marked ``(private)`` in the transcript and gathered under
+"Private notes" at the end of the summary, so they are never mistaken for shared text.
 
 Every piece of text that comes from a person or a framework file goes through :func:`escape`
 (or :func:`escape_block` for an answer, :func:`escape_cell` inside the table), so no answer can
@@ -17,7 +30,9 @@ its own; ``<br>`` in table cells).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from topcli import clock
@@ -99,20 +114,131 @@ def one_line(text: str) -> str:
 # --------------------------------------------------------------------------- document
 
 
+@dataclass(frozen=True)
+class MarkdownExporter:
+    """The built-in ``md`` exporter: the one-page summary, or with :meth:`full` the transcript."""
+
+    name: str = "md"
+    suffix: str = ".md"
+    description: str = "Markdown: a one-page summary to share (--full: the whole conversation)"
+    needs_plan: bool = True
+    transcript: bool = False
+
+    def full(self) -> MarkdownExporter:
+        """The same exporter writing the complete transcript (``--full``)."""
+        return replace(self, transcript=True)
+
+    def export(self, session: Session) -> str:
+        return export(session) if self.transcript else export_summary(session, leader_name())
+
+    def export_many(self, sessions: Sequence[Session]) -> str:
+        if self.transcript:
+            return export_many(sessions)
+        return export_summary_many(sessions, leader_name())
+
+
+def leader_name() -> str | None:
+    """The ``leader`` setting, for the summary's "Leader" line.
+
+    A broken config file must not stop an export: it only loses that line, with a warning on
+    stderr that names the problem.
+    """
+    from topcli import config
+
+    try:
+        return config.value("leader")
+    except config.ConfigError as exc:
+        sys.stderr.write(f"warning: {exc.message}; the summary has no leader line\n")
+        return None
+
+
 def export(session: Session) -> str:
+    """The complete transcript of one conversation (``--full``)."""
     return "\n".join(_document(session)) + "\n"
 
 
 def export_many(sessions: Sequence[Session]) -> str:
-    """Each conversation's summary in turn, separated by a horizontal rule."""
+    """Each conversation's transcript in turn, separated by a horizontal rule."""
     return "\n---\n\n".join(export(s) for s in sessions)
+
+
+def export_summary(session: Session, leader: str | None = None) -> str:
+    """The one-page summary of one conversation, to send to the person."""
+    return "\n".join(_summary(session, leader)) + "\n"
+
+
+def export_summary_many(sessions: Sequence[Session], leader: str | None = None) -> str:
+    """Each conversation's summary in turn, separated by a horizontal rule."""
+    return "\n---\n\n".join(export_summary(s, leader) for s in sessions)
+
+
+def _title(session: Session) -> str:
+    title = "Career check-in" if session.kind == "checkin" else "Career conversation"
+    return f"# {title} with {one_line(session.person_name)}"
+
+
+def _summary(session: Session, leader: str | None) -> list[str]:
+    lines = [_title(session), ""]
+    lines.append(f"- **With:** {one_line(session.person_name)}")
+    lines.append(f"- **Date:** {session.started_at[:10]}")
+    if leader:
+        lines.append(f"- **Leader:** {one_line(leader)}")
+    if not session.is_complete:
+        lines.append("- **Status:** in progress")
+    lines += ["", "## What we talked about", ""]
+    talked = summary_questions(session)
+    if not talked:
+        lines += ["*Nothing recorded yet.*", ""]
+    for question in talked:
+        lines += [f"### {one_line(question.prompt)}", ""]
+        lines += _answer(question, session.answers[question.id])
+        lines.append("")
+    lines += ["## Agreed actions", ""]
+    lines += _actions_table(session.actions, success="How we'll know")
+    lines += ["", f"**Follow-up conversation:** {session.followup or 'not set yet'}", ""]
+    in_plan = _plan_question_ids(session)
+    private = [
+        q
+        for _, q, value in session.answered()
+        if q.private and value is not None and q.id not in in_plan
+    ]
+    if private:
+        lines += ["## Private notes (yours: not for sharing)", ""]
+        for question in private:
+            lines += [f"### {one_line(question.prompt)}", ""]
+            lines += _answer(question, session.answers[question.id])
+            lines.append("")
+    lines.append(f"*Exported from topcli, conversation {one_line(session.id)}.*")
+    return lines
+
+
+def summary_questions(session: Session) -> list[Question]:
+    """The answered questions "What we talked about" shows, in framework order.
+
+    Those the framework marks ``summary: true``; when none of those has an answer (a framework
+    that marks none, a check-in that revisited no stage), the first answered question of each
+    stage. Never the plan's questions (the table and the follow-up line show them), private
+    ones, or skipped answers.
+    """
+    in_plan = _plan_question_ids(session)
+    candidates = [
+        (stage.id, question)
+        for stage, question, value in session.answered()
+        if value is not None and question.id not in in_plan and not question.private
+    ]
+    marked = [question for _, question in candidates if question.summary]
+    if marked:
+        return marked
+    first: dict[str, Question] = {}
+    for stage_id, question in candidates:
+        first.setdefault(stage_id, question)
+    return list(first.values())
 
 
 def _document(session: Session) -> list[str]:
     framework = session.framework
     checkin = session.kind == "checkin"
-    title = "Career check-in" if checkin else "Career conversation"
-    lines = [f"# {title} with {one_line(session.person_name)}", ""]
+    lines = [_title(session), ""]
     lines.append(f"- **With:** {one_line(session.person_name)}")
     lines.append(f"- **Date:** {session.started_at[:10]}")
     lines.append(
@@ -131,7 +257,8 @@ def _document(session: Session) -> list[str]:
         lines += [*notes_heading, f"### {one_line(stage.title)}", ""]
         notes_heading = []
         for question in answered:
-            lines += [f"#### {one_line(question.prompt)}", ""]
+            marker = " (private)" if question.private else ""
+            lines += [f"#### {one_line(question.prompt)}{marker}", ""]
             lines += _answer(question, session.answers[question.id])
             lines.append("")
     lines.append(f"*Exported from topcli, conversation {one_line(session.id)}.*")
@@ -162,12 +289,14 @@ def _answer(question: Question, value: Any) -> list[str]:
 _CLOSED = {"done": "done", "dropped": "dropped", "carried": "carried over"}
 
 
-def _actions_table(actions: Sequence[dict[str, Any]]) -> list[str]:
+def _actions_table(
+    actions: Sequence[dict[str, Any]], *, success: str = "Success measure"
+) -> list[str]:
     if not actions:
         return ["*No actions in this plan.*"]
     today = clock.today().isoformat()
     rows = [
-        "| What | By when | Success measure | Support |",
+        f"| What | By when | {success} | Support |",
         "| --- | --- | --- | --- |",
     ]
     for action in actions:
@@ -187,3 +316,7 @@ def _by_when(action: dict[str, Any], today: str) -> str:
     if status == "open":
         return f"{action['due']} (overdue)" if action["due"] < today else action["due"]
     return f"{action['due']} ({_CLOSED.get(status, status)})"
+
+
+#: The registered instance (the summary; the CLI asks for the transcript with ``full()``).
+EXPORTER = MarkdownExporter()

@@ -1,5 +1,10 @@
 """The export service ``topcli plan export`` calls: choose the exporter, render, write.
 
+Private notes stay private here, in one place: every exporter gets each conversation's
+:meth:`~topcli.session.Session.shared` view (no private questions, no private answers), except an
+exporter of the complete record (``includes_private``, the JSON backup) and except when the user
+passed ``--include-private``.
+
 Rendering happens in memory and the file is written all-or-nothing, so a failing exporter never
 leaves half a file. A plugin's exporter runs through :func:`topcli.guard.plugin_code`: its prints
 go to stderr (standard output may be the export itself), and whatever it raises, ``SystemExit``
@@ -12,6 +17,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,15 +76,49 @@ def with_calendar_options(entry: RegisteredExporter, flags: dict[str, str]) -> R
     return _call(entry, entry.with_calendar_options, flags)  # type: ignore[no-any-return]
 
 
+def with_full_transcript(entry: RegisteredExporter, full: bool) -> RegisteredExporter:
+    """``entry`` writing the complete conversation (``--full``), refused for a format without it."""
+    if not full:
+        return entry
+    if not entry.takes_full:
+        raise UsageError(
+            f"--full is for formats with a summary and a full version; '{entry.name}' has one form",
+            hint="use --full with --md (the whole conversation as Markdown)",
+        )
+    return replace(entry, exporter=_call(entry, lambda _: entry.exporter.full(), None))
+
+
 # --------------------------------------------------------------------------- rendering
 
 
-def render(entry: RegisteredExporter, sessions: Sequence[Session], *, every: bool) -> bytes:
+def visible_sessions(
+    entry: RegisteredExporter, sessions: Sequence[Session], *, include_private: bool
+) -> list[Session]:
+    """What ``entry`` may see of ``sessions``: the shared views, unless private notes belong.
+
+    The complete record (``includes_private``) and ``--include-private`` get the conversations
+    as stored, private answers marked by the framework (:meth:`Session.is_private`).
+    """
+    if include_private or entry.includes_private:
+        return list(sessions)
+    return [session.shared() for session in sessions]
+
+
+def render(
+    entry: RegisteredExporter,
+    sessions: Sequence[Session],
+    *,
+    every: bool,
+    include_private: bool = False,
+) -> bytes:
     """The whole export in memory, so a failure never leaves a file half written.
 
-    A plugin's exporter that raises, or returns something that is not text, becomes an
-    :class:`ExportError` that names the plugin and the line that raised.
+    Private notes are left out unless ``include_private`` or the exporter writes the complete
+    record (:func:`visible_sessions`). A plugin's exporter that raises, or returns something
+    that is not text, becomes an :class:`ExportError` that names the plugin and the line that
+    raised.
     """
+    sessions = visible_sessions(entry, sessions, include_private=include_private)
     if every:
         export_many = entry.export_many
         if export_many is None:
