@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from topcli.cli._base import console, report_plugin_warnings
+from topcli import completion
+from topcli.cli._base import console, person_option, report_plugin_warnings
 
 
 def register(app: typer.Typer) -> None:
@@ -21,12 +22,11 @@ def start(
         "--framework",
         "-f",
         help="Framework id (top, grow, ...) or path to a YAML file.",
-        show_default="top",
+        show_default="top, or the 'framework' setting",
         metavar="ID|PATH",
+        autocompletion=completion.framework_ids,
     ),
-    person: str = typer.Option(
-        None, "--person", "-p", help="Who the conversation is with.", metavar="NAME"
-    ),
+    person: str = person_option("Who the conversation is with."),
     answers: Path = typer.Option(
         None,
         "--answers",
@@ -57,7 +57,10 @@ def start(
 
 def resume(
     session_id: str = typer.Argument(
-        None, help="Conversation id (default: the latest unfinished).", metavar="SESSION_ID"
+        None,
+        help="Conversation id (default: the latest unfinished).",
+        metavar="SESSION_ID",
+        autocompletion=completion.unfinished_session_ids,
     ),
 ) -> None:
     """Continue an unfinished conversation at its first unanswered question."""

@@ -9,7 +9,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand
 
-from topcli.cli._base import console, print_json
+from topcli import completion
+from topcli.cli._base import console, person_option, print_json
 
 app = typer.Typer(help="Show and export plans.", no_args_is_help=True)
 
@@ -20,10 +21,9 @@ def show(
         None,
         help="Conversation id (default: the latest conversation with a plan).",
         metavar="SESSION_ID",
+        autocompletion=completion.session_ids,
     ),
-    person: str = typer.Option(
-        None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
-    ),
+    person: str = person_option("That person's latest plan."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """The actions (with their ids and status) and the follow-up date of a conversation."""
@@ -101,10 +101,9 @@ def export(
         None,
         help="Conversation id (default: the latest conversation with a plan).",
         metavar="SESSION_ID",
+        autocompletion=completion.session_ids,
     ),
-    person: str = typer.Option(
-        None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
-    ),
+    person: str = person_option("That person's latest plan."),
     every: bool = typer.Option(
         False,
         "--all",
@@ -124,6 +123,7 @@ def export(
         "-F",
         metavar="NAME",
         help="Any exporter by name, a plugin's too (also as the flag --NAME).",
+        autocompletion=completion.exporter_names,
     ),
     output: Path = typer.Option(
         None,
