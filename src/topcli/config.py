@@ -311,7 +311,9 @@ def load(path: Path | None = None) -> ConfigFile:
     path = path or config_path()
     try:
         info = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        # no file (or a file where its folder should be): no settings; whatever needs that
+        # folder (the store under TOPCLI_HOME) reports the problem in its own words
         return ConfigFile(path, {}, {})
     except OSError as exc:
         reason = f"cannot read the config file: {exc.strerror or exc}"
