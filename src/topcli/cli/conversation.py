@@ -92,7 +92,7 @@ def print_summary(session: Any) -> None:
     else:
         out.print("No actions in this plan.")
     out.print(followup_line(session))
-    warn_past_followup(session)
+    warn_about_followup(session)
     out.print()
     out.print(
         f"Conversation [bold]{session.id}[/bold] with {escape(session.person_name)} is saved. Next:"
@@ -106,12 +106,16 @@ def print_summary(session: Any) -> None:
         out.print(f"  {command:<52} [dim]# {why}[/dim]")
 
 
-def warn_past_followup(session: Any) -> None:
-    """A follow-up date before today is allowed (recording a late plan) but is likely a typo."""
-    from topcli import clock
+def warn_about_followup(session: Any) -> None:
+    """A follow-up in the past or at a weekend is allowed (a late plan, a Saturday meeting)
+    but is likely a slip: say so on stderr, whether it was typed or came from an answers file."""
+    from rich.markup import escape
 
-    if session.followup and session.followup < clock.today().isoformat():
-        console(stderr=True).print(
-            f"[yellow]warning:[/yellow] the follow-up date {session.followup} is in the past; "
-            f"'topcli followup' will show it as overdue"
-        )
+    from topcli import clock
+    from topcli.durations import followup_warnings
+
+    if not session.followup:
+        return
+    err = console(stderr=True)
+    for warning in followup_warnings(session.followup, clock.today()):
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")

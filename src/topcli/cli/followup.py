@@ -72,6 +72,7 @@ def followup(
 def _print_report(report: FollowupReport, within: str) -> None:
     from rich.text import Text
 
+    from topcli.durations import with_weekday
     from topcli.followthrough import describe_days
     from topcli.render_followthrough import followup_table
 
@@ -83,7 +84,7 @@ def _print_report(report: FollowupReport, within: str) -> None:
         if nxt is not None:
             out.print(
                 Text(
-                    f"Next: {nxt.what} with {nxt.person.name} on {nxt.day.isoformat()} "
+                    f"Next: {nxt.what} with {nxt.person.name} on {with_weekday(nxt.day)} "
                     f"({describe_days(nxt.days(report.today))})."
                 )
             )
