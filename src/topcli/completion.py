@@ -224,9 +224,29 @@ def prepare() -> None:
     supported". Checked with one environment lookup, so ordinary runs pay nothing.
     """
     if any(name.endswith("_COMPLETE") and name.startswith("_") for name in os.environ):
+        from typer._click.shell_completion import add_completion_class
         from typer._completion_classes import completion_init
 
         completion_init()
+        add_completion_class(_bash_class(), "bash")
+
+
+def _bash_class() -> Any:
+    """Typer's bash completion, with each suggestion escaped for the command line.
+
+    bash puts a suggestion on the line exactly as given, so ``Sam Lee`` would become two
+    arguments; ``Sam\\ Lee`` is one. zsh and fish quote suggestions themselves. Escaping here,
+    at output, keeps Typer's prefix matching working on the plain values (``Sam\\ L`` + Tab).
+    """
+    import re
+
+    from typer._completion_classes import BashComplete
+
+    class EscapingBashComplete(BashComplete):  # type: ignore[misc]
+        def format_completion(self, item: Any) -> str:
+            return re.sub(r"([^\w@%+=:,./-])", r"\\\1", str(item.value))
+
+    return EscapingBashComplete
 
 
 def _prog(ctx: Any) -> tuple[str, str]:
