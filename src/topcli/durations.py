@@ -4,7 +4,7 @@ Every place a person types an amount of time goes through here, so a form accept
 is accepted (or refused with the same reason) in every other:
 
 - dates in answers (``due`` of an action, the follow-up, ``date`` questions): :func:`parse_date`;
-- periods of calendar days (``followup --within``, ``actions list --due-within``):
+- periods of calendar days (``followup --within``, ``actions list --within``):
   :func:`parse_period` and :class:`Period`;
 - fixed lengths for the calendar (``--duration``, ``--remind``): :func:`parse_span`;
 - times of day (``--time``): :func:`parse_time`;
