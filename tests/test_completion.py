@@ -145,6 +145,10 @@ def test_show_completion_prints_each_shells_script(shell: str, marker: str) -> N
     assert "_TOPCLI_COMPLETE" in result.stdout
 
 
+def test_help_says_how_to_install_completion() -> None:
+    assert "topcli --install-completion (bash, zsh or fish)" in run_cli(["--help"]).stdout
+
+
 def test_an_unsupported_shell_is_a_clear_error() -> None:
     result = run_cli(["--show-completion", "tcsh"])
     assert result.exit_code == 2

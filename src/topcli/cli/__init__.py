@@ -24,7 +24,8 @@ from topcli.cli._base import TopcliGroup, set_debug
 app = typer.Typer(
     name="topcli",
     cls=TopcliGroup,
-    help="Guided, forward-looking career conversations: Think, Opportunities, Plan.",
+    help="Guided, forward-looking career conversations: Think, Opportunities, Plan.\n\n"
+    "Tab completion: topcli --install-completion (bash, zsh or fish).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -47,12 +48,15 @@ def root(
         help="Show the version and exit.",
         metavar="",
     ),
+    # the two completion options are left out of the option table (the help text names them):
+    # --help, the most run command, renders no more than before they existed
     install_completion: str = typer.Option(
         None,
         "--install-completion",
         callback=completion.install_completion,
         is_eager=True,
         expose_value=False,
+        hidden=True,
         help="Install tab completion for bash, zsh or fish (default: the shell you are in).",
         metavar="[SHELL]",
     ),
@@ -62,6 +66,7 @@ def root(
         callback=completion.show_completion,
         is_eager=True,
         expose_value=False,
+        hidden=True,
         help="Print the completion script for bash, zsh or fish, to install it yourself.",
         metavar="[SHELL]",
     ),
