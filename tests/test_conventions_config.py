@@ -262,3 +262,26 @@ def test_a_broken_config_file_is_reported_by_a_command_that_needs_a_setting(home
     assert result.exit_code == 2
     assert f"{path}:1" in result.stderr
     assert "topcli config edit" in result.stderr
+
+
+# --- one grammar for the file and the flags ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "normal"), [("1h30min", "1h30min"), ("1h 30 min", "1h30min"), ("2 hrs", "2h")]
+)
+def test_the_config_file_takes_what_the_flags_take(
+    plan: None, home: Path, value: str, normal: str
+) -> None:
+    assert run_cli(["config", "set", "duration", value]).exit_code == 0
+    assert run_cli(["config", "get", "duration"]).stdout == f"{normal}\n"
+    flag = run_cli(["plan", "export", "--ics", "--timezone", "UTC", "--duration", value]).stdout
+    setting = run_cli(["plan", "export", "--ics", "--timezone", "UTC"]).stdout
+    assert followup_event(flag) == followup_event(setting)
+
+
+@pytest.mark.parametrize("value", ["1h30m", "99999999999999min", "h1"])
+def test_the_config_file_refuses_what_the_flags_refuse(home: Path, value: str) -> None:
+    result = run_cli(["config", "set", "duration", value])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
