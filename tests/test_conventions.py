@@ -93,6 +93,22 @@ def test_checkin_takes_person_as_an_option(two_people: None, tmp_path: Path) -> 
     assert "Traceback" not in result.output
 
 
+# --- --no-input wherever a command may prompt -------------------------------------------------
+
+
+def test_resume_no_input_never_prompts_even_in_a_terminal(home: Path) -> None:
+    from topcli.loader import load_framework
+    from topcli.store import Store
+
+    framework = load_framework(DATA / "core" / "every-type.yaml")
+    store = Store()
+    session_id = store.create_session(store.person_for_new_session("Kim")["id"], framework)
+    # run_cli wires keys in, as a terminal would: --no-input must still not ask
+    result = run_cli(["resume", session_id, "--no-input"], "typed answer\r")
+    assert result.exit_code == 2, result.output
+    assert "required questions have no answer" in result.stderr
+
+
 # --- one --within -----------------------------------------------------------------------------
 
 

@@ -62,6 +62,9 @@ def resume(
         metavar="SESSION_ID",
         autocompletion=completion.unfinished_session_ids,
     ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
+    ),
 ) -> None:
     """Continue an unfinished conversation at its first unanswered question."""
     from rich.markup import escape
@@ -69,7 +72,9 @@ def resume(
     from topcli.pipeline import resume_session
     from topcli.prompts import is_interactive
 
-    session, was_complete = resume_session(session_id, interactive=is_interactive())
+    session, was_complete = resume_session(
+        session_id, interactive=not no_input and is_interactive()
+    )
     if was_complete:
         console().print(
             f"Conversation {session.id} with {escape(session.person_name)} is already complete; "
