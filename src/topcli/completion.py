@@ -12,8 +12,9 @@ Two rules, because they run on every press of Tab:
   no suggestion.
 - **Never change anything, and stay light.** The database is opened read-only through SQLite's
   URI (so completing before the first conversation does not create the data folder), with a
-  query per call; nothing here is imported by ``topcli --help``: the CLI modules refer to these
-  functions, which import what they need when called.
+  query per call. Every command imports this module (the CLI refers to its functions), so it
+  imports only the standard library at the top; the store, the catalog and Typer's completion
+  classes are imported inside the functions, when the shell asks.
 
 ``--install-completion`` and ``--show-completion`` are topcli's own options (not Typer's
 ``add_completion``) so that a shell topcli cannot complete for gets topcli's error, with the

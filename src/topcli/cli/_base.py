@@ -139,11 +139,9 @@ class TopcliGroup(TyperGroup):
         :meth:`invoke` runs (an eager option such as ``--show-completion`` with a shell topcli
         cannot complete for).
         """
-        from topcli.completion import default_shell, prepare
-
-        prepare()
+        completion.prepare()
         rest, debug = take_debug(sys.argv[1:] if args is None else list(args))
-        rest = default_shell(rest)
+        rest = completion.default_shell(rest)
         set_debug(debug)
         try:
             return super().main(rest, *pargs, **kwargs)
