@@ -157,6 +157,22 @@ def test_an_unsupported_shell_is_a_clear_error() -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("detected", "shown"),
+    [("zsh", "#compdef topcli"), (None, "cannot tell which shell this is"), ("tcsh", "'tcsh'")],
+)
+def test_without_a_shell_name_the_shell_in_use_is_detected(
+    monkeypatch: pytest.MonkeyPatch, detected: str | None, shown: str
+) -> None:
+    import typer._completion_shared
+
+    monkeypatch.setattr(typer._completion_shared, "_get_shell_name", lambda: detected)
+    for args in (["--show-completion"], ["--show-completion", "--debug"]):
+        result = run_cli(args)
+        assert shown in (result.stdout if detected == "zsh" else result.stderr)
+        assert result.exit_code == (0 if detected == "zsh" else 2)
+
+
 def test_install_completion_writes_the_script_for_bash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
