@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from topcli.config import KEYS
 from topcli.plugins import reset_plugins
 
 #: The fixed "now" of the test suite (a Monday); dates in tests are relative to it.
@@ -20,6 +21,9 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("TOPCLI_NOW", FIXED_NOW)
     monkeypatch.setenv("TOPCLI_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.delenv("TOPCLI_PLUGINS", raising=False)
+    # settings from the developer's own environment must not reach the tests
+    for name in ("config", "debug", *KEYS):
+        monkeypatch.delenv(f"TOPCLI_{name.upper()}", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     reset_plugins()
     yield home

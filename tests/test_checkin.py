@@ -412,4 +412,4 @@ def test_checkin_with_no_open_actions_still_reviews_and_plans(
     result = cli("checkin", "Sam", "--answers", path, "--no-input")
     assert result.exit_code == 0, result.output
     assert "No actions in this plan." in result.stdout
-    assert "Follow-up conversation: 2026-06-02" in result.stdout
+    assert "Follow-up conversation: Tue 2026-06-02" in result.stdout

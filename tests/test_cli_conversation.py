@@ -141,7 +141,7 @@ def test_start_with_an_answers_file_runs_without_prompting() -> None:
     out = result.stdout
     assert "Plan with Sam Rivera" in out
     assert "Give a lightning talk" in out
-    assert "Follow-up conversation: 2026-06-02" in out
+    assert "Follow-up conversation: Tue 2026-06-02" in out
     assert f"topcli sessions show {session.id}" in out
     assert "topcli followup" in out
 
@@ -396,7 +396,7 @@ def test_resume_without_a_terminal_finishes_when_only_defaults_and_optional_are_
     assert session.answers["start_on"] == "2026-03-16"
     assert session.answers["notes"] is None
     assert session.followup == "2026-06-02"
-    assert "Follow-up conversation: 2026-06-02" in result.stdout
+    assert "Follow-up conversation: Tue 2026-06-02" in result.stdout
 
 
 def test_resume_a_complete_conversation_shows_its_summary() -> None:
@@ -460,7 +460,7 @@ def test_sessions_show_every_answer_the_plan_and_the_followup() -> None:
     assert "Mentoring, Job shadowing" in out
     assert "(skipped)" in out  # the optional question left out
     assert "Give a lightning talk" in out
-    assert "Follow-up conversation: 2026-06-02" in out
+    assert "Follow-up conversation: Tue 2026-06-02" in out
     assert "Not finished" not in out
 
 

@@ -123,7 +123,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
 
     term.expect("Summary")
     term.expect("Give a lightning talk")
-    term.expect("Follow-up conversation: 2026-06-02")
+    term.expect("Follow-up conversation: Tue 2026-06-02")
     term.expect(f"topcli sessions show {session_id}")
     assert term.finish() == 0
 

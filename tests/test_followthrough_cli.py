@@ -88,7 +88,7 @@ def test_followup_with_nothing_due_is_friendly_and_names_what_is_next(
     result = cli("followup")
     assert result.exit_code == 0
     assert "Nothing is due in the next 14 days" in result.stdout
-    assert "Next: Audit the design components with Alex Kim on 2026-03-09 (in 62 days)" in (
+    assert "Next: Audit the design components with Alex Kim on Mon 2026-03-09 (in 62 days)" in (
         " ".join(result.stdout.split())
     )
 

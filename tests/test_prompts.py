@@ -105,7 +105,7 @@ def test_stage_titles_purpose_tips_and_help_are_shown() -> None:
     assert "One line is enough." in out  # the help of the first question
     assert out.index("Stage 1 of 3") < out.index("Stage 2 of 3") < out.index("Stage 3 of 3")
     assert "Summary" in out
-    assert "Follow-up conversation: 2026-06-02" in out
+    assert "Follow-up conversation: Tue 2026-06-02" in out
     assert f"topcli sessions show {only_session().id}" in out
 
 

@@ -149,8 +149,19 @@ def looks_like_path(ref: str) -> bool:
 
 
 def resolve_framework(ref: str | None) -> Framework:
-    """A framework by id (from any plugin) or by path to a YAML file."""
-    ref = ref or DEFAULT_FRAMEWORK
+    """A framework by id (from any plugin) or by path to a YAML file.
+
+    No ``ref`` means the ``framework`` setting (environment, config file, else "top"), so a
+    default set once applies to ``start``, ``prep`` and every other command that picks one.
+    """
+    setting = ""
+    if not ref:
+        from topcli.config import resolve
+
+        chosen = resolve("framework")
+        ref = chosen.value or DEFAULT_FRAMEWORK
+        if chosen.kind != "default":
+            setting = f" (the 'framework' setting, from {chosen.source})"
     if looks_like_path(ref):
         from topcli.loader import load_framework
 
@@ -159,7 +170,7 @@ def resolve_framework(ref: str | None) -> Framework:
     if ref in known:
         return known[ref].framework
     raise FrameworkNotFound(
-        f"unknown framework '{ref}'{did_you_mean(ref, known)}",
+        f"unknown framework '{ref}'{setting}{did_you_mean(ref, known)}",
         hint="available: "
         + (", ".join(sorted(known)) or "none")
         + "; or give the path to a framework YAML file",

@@ -74,48 +74,46 @@ class Setting:
 
 # --- validators -------------------------------------------------------------------------------
 
-#: The one vocabulary of units (issue 10.4). TODO(durations.py): once ``topcli.durations``
-#: exists, validate with its parser instead of this table so the grammar lives in one place.
-_UNITS = {
-    "min": ("min", "mins", "minute", "minutes"),
-    "h": ("h", "hr", "hrs", "hour", "hours"),
-    "d": ("d", "day", "days"),
-    "w": ("w", "wk", "wks", "week", "weeks"),
-    "mo": ("mo", "mos", "month", "months"),
-    "y": ("y", "yr", "yrs", "year", "years"),
-}
-_UNIT_OF = {word: unit for unit, words in _UNITS.items() for word in words}
-_DURATION = re.compile(r"\s*(\d+)\s*([A-Za-z]+)\s*")
+_TERM = re.compile(r"(\d+)\s*([A-Za-z]+)")
+_AMOUNT = re.compile(r"\s*(?:\d+\s*[A-Za-z]+\s*)+")
 
 
 def duration_validator(units: tuple[str, ...], *, allow_zero: bool = False) -> Callable[[str], str]:
-    """A validator for "number + unit" (``45min``, ``3 months``), limited to ``units``.
+    """A validator for amounts of time (``45min``, ``3 months``, ``1h30min``), limited to
+    ``units``: the grammar of :mod:`topcli.durations`, so a value the config file accepts is one
+    a flag accepts too.
 
-    Returns the value normalised to the short unit (``3 months`` -> ``3mo``). A bare ``m`` is
+    Returns the value normalised to short units (``3 months`` -> ``3mo``). A bare ``m`` is
     refused: it could mean minutes or months.
     """
+    from topcli.durations import UNITS
+
     example = {"min": "45min", "h": "2h", "d": "1d", "w": "2w", "mo": "3mo", "y": "1y"}
     allowed = ", ".join(units)
     examples = " or ".join(f"'{example[u]}'" for u in units[:2])
 
     def validate(value: str) -> str:
-        match = _DURATION.fullmatch(value)
-        if not match:
+        if not _AMOUNT.fullmatch(value):
             raise ValueError(
                 f"'{value}' is not a number followed by a unit ({allowed}); write e.g. {examples}"
             )
-        number, word = int(match.group(1)), match.group(2).lower()
-        if word == "m":
-            raise ValueError(
-                f"'{value}' is ambiguous: write '{number}min' for minutes "
-                f"or '{number}mo' for months"
-            )
-        unit = _UNIT_OF.get(word)
-        if unit not in units:
-            raise ValueError(f"'{word}' is not a unit here; use one of {allowed} (e.g. {examples})")
-        if number == 0 and not allow_zero:
+        terms = _TERM.findall(value)
+        if any(len(n.lstrip("0")) > 9 for n, _ in terms):
+            raise ValueError(f"'{value}' is too large; use a smaller amount")
+        found = [(int(n), word.lower()) for n, word in terms]
+        for number, word in found:
+            if word == "m":
+                raise ValueError(
+                    f"'{value}' is ambiguous: write '{number}min' for minutes "
+                    f"or '{number}mo' for months"
+                )
+            if UNITS.get(word) not in units:
+                raise ValueError(
+                    f"'{word}' is not a unit here; use one of {allowed} (e.g. {examples})"
+                )
+        if not any(number for number, _ in found) and not allow_zero:
             raise ValueError(f"'{value}' must be more than zero")
-        return f"{number}{unit}"
+        return "".join(f"{number}{UNITS[word]}" for number, word in found)
 
     return validate
 
@@ -326,7 +324,9 @@ def load(path: Path | None = None) -> ConfigFile:
     path = path or config_path()
     try:
         info = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        # no file (or a file where its folder should be): no settings; whatever needs that
+        # folder (the store under TOPCLI_HOME) reports the problem in its own words
         return ConfigFile(path, {}, {})
     except OSError as exc:
         reason = f"cannot read the config file: {exc.strerror or exc}"

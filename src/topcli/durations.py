@@ -4,10 +4,12 @@ Every place a person types an amount of time goes through here, so a form accept
 is accepted (or refused with the same reason) in every other:
 
 - dates in answers (``due`` of an action, the follow-up, ``date`` questions): :func:`parse_date`;
-- periods of calendar days (``followup --within``, ``actions list --due-within``):
+- periods of calendar days (``followup --within``, ``actions list --within``):
   :func:`parse_period` and :class:`Period`;
 - fixed lengths for the calendar (``--duration``, ``--remind``): :func:`parse_span`;
-- times of day (``--time``): :func:`parse_time`.
+- times of day (``--time``): :func:`parse_time`;
+- and back for people: a date with its weekday (:func:`with_weekday`), and what is odd about a
+  follow-up date (:func:`followup_warnings`).
 
 An amount is one or more terms ``N unit`` (``2w``, ``2 weeks``, ``1h30min``). The units are
 ``min``, ``h``, ``d``, ``w``, ``mo``, ``y`` and their words (minute(s), hour(s), day(s),
@@ -33,21 +35,29 @@ from topcli.wording import plural
 #: Every spelling of a unit, to its short form.
 UNITS: dict[str, str] = {
     "min": "min",
+    "mins": "min",
     "minute": "min",
     "minutes": "min",
     "h": "h",
+    "hr": "h",
+    "hrs": "h",
     "hour": "h",
     "hours": "h",
     "d": "d",
     "day": "d",
     "days": "d",
     "w": "w",
+    "wk": "w",
+    "wks": "w",
     "week": "w",
     "weeks": "w",
     "mo": "mo",
+    "mos": "mo",
     "month": "mo",
     "months": "mo",
     "y": "y",
+    "yr": "y",
+    "yrs": "y",
     "year": "y",
     "years": "y",
 }
@@ -69,6 +79,8 @@ WEEKDAYS: tuple[str, ...] = (
     "saturday",
     "sunday",
 )
+#: Weekday names as shown beside dates: fixed English, not the locale's, like the rest of the text.
+WEEKDAY_SHORT: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: The forms a relative date may take, for hints.
 DATE_FORMS = (
     "YYYY-MM-DD, 'today', 'tomorrow', a weekday ('friday', 'next friday') "
@@ -192,6 +204,38 @@ def _relative_date(text: str, today: date) -> date | None:
     distance = text.removeprefix("+").removeprefix("in ").strip()
     amounts = terms(distance) if distance[:1].isdigit() else None
     return None if amounts is None else _shift(today, amounts)
+
+
+def with_weekday(day: date | str) -> str:
+    """``Tue 2026-06-02``: a date as a person plans with it (terminal output only; JSON,
+    Markdown and calendars keep plain ISO dates). Text that is not a date is returned as is."""
+    try:
+        parsed = day if isinstance(day, date) else date.fromisoformat(str(day))
+    except ValueError:
+        return str(day)
+    return f"{WEEKDAY_SHORT[parsed.weekday()]} {parsed.isoformat()}"
+
+
+def followup_warnings(day: date | str, today: date) -> list[str]:
+    """What may be a slip in a follow-up date: the past, or a weekend. Not errors (a late plan
+    is recorded late; some people do meet on a Saturday), so callers print them as warnings."""
+    try:
+        parsed = day if isinstance(day, date) else date.fromisoformat(str(day))
+    except ValueError:
+        return []
+    found = []
+    if parsed < today:
+        found.append(
+            f"the follow-up date {parsed.isoformat()} is in the past; "
+            "'topcli followup' will show it as overdue"
+        )
+    if parsed.weekday() >= 5:
+        name = WEEKDAYS[parsed.weekday()].capitalize()
+        found.append(
+            f"the follow-up date {parsed.isoformat()} is a {name}; "
+            "if that is not meant, pick a weekday"
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- periods

@@ -42,8 +42,21 @@ CHOICE_TYPES = frozenset({"select", "multiselect"})
 DATE_TYPES = frozenset({"date", "followup"})
 ACTION_KEYS = ("what", "due", "success", "support")
 
-#: How far ahead the follow-up conversation is, unless a question sets its own default.
+#: How far ahead the follow-up conversation is, unless a question sets its own default or the
+#: ``followup_interval`` setting says otherwise (``config.KEYS`` has the same default, "3mo").
 DEFAULT_FOLLOWUP_MONTHS = 3
+
+
+def default_followup(today: date) -> date:
+    """The proposed follow-up: ``followup_interval`` (flag > env > config > 3mo) after
+    ``today``, moved to the Monday after when it falls on a weekend (it is a meeting)."""
+    from topcli.clock import weekday_on_or_after
+    from topcli.config import resolve
+    from topcli.durations import parse_period
+
+    setting = resolve("followup_interval")
+    interval = parse_period(str(setting.value), option=f"followup_interval (from {setting.source})")
+    return weekday_on_or_after(interval.end(today))
 
 
 # --------------------------------------------------------------------------- model
@@ -105,10 +118,7 @@ class Question:
     def default_value(self, today: date) -> Any:
         """The default in canonical form (relative dates resolved against ``today``)."""
         if self.type == "followup" and self.default is None:
-            from topcli.clock import add_months, weekday_on_or_after
-
-            # a meeting: three months on, but never on a weekend
-            return weekday_on_or_after(add_months(today, DEFAULT_FOLLOWUP_MONTHS)).isoformat()
+            return default_followup(today).isoformat()
         if self.default is None:
             return None
         return self.parse(self.default, today=today)

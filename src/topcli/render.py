@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from topcli import clock
+from topcli.durations import with_weekday
 from topcli.framework import Question
 from topcli.session import Session
 from topcli.wording import plural
@@ -43,7 +44,7 @@ def plan_table(session: Session, *, show_ids: bool = True) -> Table:
         late = action["status"] == "open" and action["due"] < today
         cells = [
             Text(action["what"]),
-            Text(action["due"], style="bold red" if late else ""),
+            Text(with_weekday(action["due"]), style="bold red" if late else ""),
             Text(action["success"]),
             Text(action["support"]),
             Text("overdue" if late else action["status"], style="bold red" if late else ""),
@@ -77,7 +78,7 @@ def draft_table(question: Question, draft: Any) -> Table:
 
 def followup_line(session: Session) -> str:
     if session.followup:
-        return f"Follow-up conversation: [bold]{session.followup}[/bold]"
+        return f"Follow-up conversation: [bold]{with_weekday(session.followup)}[/bold]"
     return "No follow-up date set yet."
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from topcli import __version__
+from topcli import __version__, completion
 from topcli.cli import (
     config,
     conversation,
@@ -24,7 +24,8 @@ from topcli.cli._base import TopcliGroup, set_debug
 app = typer.Typer(
     name="topcli",
     cls=TopcliGroup,
-    help="Guided, forward-looking career conversations: Think, Opportunities, Plan.",
+    help="Guided, forward-looking career conversations: Think, Opportunities, Plan.\n\n"
+    "Tab completion: topcli --install-completion (bash, zsh or fish).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -47,9 +48,39 @@ def root(
         help="Show the version and exit.",
         metavar="",
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.", metavar=""),
+    # the two completion options are left out of the option table (the help text names them):
+    # --help, the most run command, renders no more than before they existed
+    install_completion: str = typer.Option(
+        None,
+        "--install-completion",
+        callback=completion.install_completion,
+        is_eager=True,
+        expose_value=False,
+        hidden=True,
+        help="Install tab completion for bash, zsh or fish (default: the shell you are in).",
+        metavar="[SHELL]",
+    ),
+    show_completion: str = typer.Option(
+        None,
+        "--show-completion",
+        callback=completion.show_completion,
+        is_eager=True,
+        expose_value=False,
+        hidden=True,
+        help="Print the completion script for bash, zsh or fish, to install it yourself.",
+        metavar="[SHELL]",
+    ),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help="Show tracebacks for errors (anywhere on the line; or TOPCLI_DEBUG=1).",
+        metavar="",
+    ),
 ) -> None:
-    set_debug(debug)
+    # TopcliGroup.main takes --debug out of the line before parsing; this option is kept so
+    # --help lists it
+    if debug:
+        set_debug(True)
 
 
 conversation.register(app)
@@ -63,4 +94,9 @@ app.add_typer(config.app, name="config")
 
 
 def main() -> None:
+    """The ``topcli`` entry point. A terminal that cannot show a character gets a ``?``
+    instead of a ``UnicodeEncodeError`` (``LANG=C``, Latin-1 locales)."""
+    from topcli.output import protect_streams
+
+    protect_streams()
     app(prog_name="topcli")

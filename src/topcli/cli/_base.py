@@ -9,12 +9,15 @@ what a user sees. Tracebacks only with ``--debug``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import Any
 
 from typer.core import TyperGroup
 
+from topcli import completion
 from topcli.errors import Interrupted, TopcliError
 
 _state = {"debug": False}
@@ -22,6 +25,66 @@ _state = {"debug": False}
 
 def set_debug(value: bool) -> None:
     _state["debug"] = value
+
+
+def take_debug(args: Sequence[str]) -> tuple[list[str], bool]:
+    """``args`` without ``--debug``, and whether debugging is on.
+
+    ``--debug`` may stand anywhere on the line (``topcli sessions list --debug``), as it does in
+    git and gh, so it is taken out before click parses (where it would be an unknown option of
+    the subcommand). After ``--`` everything is an argument and stays. ``TOPCLI_DEBUG=1`` turns
+    it on too, for a command run by a script one cannot edit.
+    """
+    rest: list[str] = []
+    found = False
+    for index, arg in enumerate(args):
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg == "--debug":
+            found = True
+        else:
+            rest.append(arg)
+    env = os.environ.get("TOPCLI_DEBUG", "").strip().lower()
+    return rest, found or env not in ("", "0", "false", "no", "off")
+
+
+def person_option(help_text: str) -> Any:
+    """``--person NAME`` (``-p``), the same on every command that chooses a person, with
+    tab completion of names."""
+    import typer
+
+    return typer.Option(
+        None,
+        "--person",
+        "-p",
+        help=help_text,
+        metavar="NAME",
+        autocompletion=completion.person_names,
+    )
+
+
+def one_person(name: str | None, option: str | None, *, command: str) -> str:
+    """The person a command is about, given as its ``NAME`` argument or as ``--person NAME``.
+
+    ``--person`` works on every command that chooses a person, so ``topcli history --person Sam``
+    and ``topcli history Sam`` are the same; saying two different people is an error.
+    """
+    from topcli.errors import UsageError
+
+    if name is not None and option is not None and name.strip() != option.strip():
+        raise UsageError(
+            f"two people given: '{name}' and --person '{option}'",
+            hint=f"give one: topcli {command} NAME or topcli {command} --person NAME",
+        )
+    chosen = option if option is not None else name
+    if chosen is None:  # an empty name is the service's to refuse, with its own reason
+        raise UsageError(
+            "whose? no person given",
+            hint=f"topcli {command} NAME or topcli {command} --person NAME "
+            "('topcli people list' shows everyone)",
+        )
+    return chosen
 
 
 def console(stderr: bool = False) -> Any:
@@ -77,6 +140,23 @@ def report_store_notices() -> None:
 
 class TopcliGroup(TyperGroup):
     """The root group: the one top-level handler for topcli's errors."""
+
+    def main(self, args: Sequence[str] | None = None, *pargs: Any, **kwargs: Any) -> Any:
+        """Take ``--debug`` out of the line wherever it is, then run as click does.
+
+        Also the handler for the few errors raised while the line is parsed, before
+        :meth:`invoke` runs (an eager option such as ``--show-completion`` with a shell topcli
+        cannot complete for).
+        """
+        completion.prepare()
+        rest, debug = take_debug(sys.argv[1:] if args is None else list(args))
+        rest = completion.default_shell(rest)
+        set_debug(debug)
+        try:
+            return super().main(rest, *pargs, **kwargs)
+        except TopcliError as exc:
+            report_error(exc)
+            sys.exit(exc.exit_code)
 
     def invoke(self, ctx: Any) -> Any:
         try:

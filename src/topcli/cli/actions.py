@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from topcli.cli._base import console, print_json
+from topcli import completion
+from topcli.cli._base import console, person_option, print_json
 
 app = typer.Typer(
     help="Track actions across all conversations: list, done, drop, note.", no_args_is_help=True
@@ -13,15 +14,16 @@ app = typer.Typer(
 
 @app.command("list")
 def list_actions(
-    person: str = typer.Option(
-        None, "--person", "-p", help="Only this person's actions.", metavar="NAME"
-    ),
-    due_within: str = typer.Option(
+    person: str = person_option("Only this person's actions."),
+    within: str = typer.Option(
         None,
-        "--due-within",
-        help="Only actions due within this period (e.g. 14d, 2w, 1m); overdue ones included.",
+        "--within",
+        "-w",
+        help="Only actions due within this period (e.g. 14d, 2w, 1mo); overdue ones included.",
         metavar="PERIOD",
     ),
+    # the name before 'followup --within' and this became one: kept so scripts still work
+    due_within: str = typer.Option(None, "--due-within", hidden=True),
     overdue: bool = typer.Option(
         False, "--overdue", help="Only actions past their due date.", metavar=""
     ),
@@ -38,8 +40,9 @@ def list_actions(
     from topcli.prompts import is_interactive
     from topcli.store import Store
 
+    period, option = (within, "--within") if within is not None else (due_within, "--due-within")
     today = clock.today()
-    until = parse_period(due_within).end(today) if due_within else None
+    until = parse_period(period, option=option).end(today) if period else None
     store = Store()
     pid = person_id(store, person, interactive=not as_json and is_interactive())
     items = select_actions(
@@ -66,7 +69,10 @@ def list_actions(
 @app.command("done")
 def done(
     action_id: str = typer.Argument(
-        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+        ...,
+        metavar="ID",
+        help="Action id; a unique start is enough (see 'actions list').",
+        autocompletion=completion.open_action_ids,
     ),
     note: str = typer.Option(
         "", "--note", "-n", help="A dated note, e.g. what was achieved.", metavar="TEXT"
@@ -79,7 +85,10 @@ def done(
 @app.command("drop")
 def drop(
     action_id: str = typer.Argument(
-        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+        ...,
+        metavar="ID",
+        help="Action id; a unique start is enough (see 'actions list').",
+        autocompletion=completion.open_action_ids,
     ),
     note: str = typer.Option(
         "", "--note", "-n", help="A dated note, e.g. why it was dropped.", metavar="TEXT"
@@ -105,7 +114,10 @@ def _close(action_id: str, status: str, note: str) -> None:
 @app.command("note")
 def note(
     action_id: str = typer.Argument(
-        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+        ...,
+        metavar="ID",
+        help="Action id; a unique start is enough (see 'actions list').",
+        autocompletion=completion.action_ids,
     ),
     text: str = typer.Argument(..., help="The note.", metavar="TEXT"),
 ) -> None:

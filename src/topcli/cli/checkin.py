@@ -6,7 +6,8 @@ from typing import Any
 
 import typer
 
-from topcli.cli._base import console
+from topcli import completion
+from topcli.cli._base import console, one_person, person_option
 
 
 def register(app: typer.Typer) -> None:
@@ -15,9 +16,14 @@ def register(app: typer.Typer) -> None:
 
 
 def checkin(
-    person: str = typer.Argument(
-        ..., help="Who the check-in is with (name or id).", metavar="NAME"
+    name: str = typer.Argument(
+        None,
+        help="Who the check-in is with (name or id).",
+        metavar="NAME",
+        autocompletion=completion.person_names,
+        show_default=False,
     ),
+    person_flag: str = person_option("Who the check-in is with (the same as NAME)."),
     answers: str = typer.Option(
         None,
         "--answers",
@@ -43,6 +49,7 @@ def checkin(
     from topcli.prompts import is_interactive
     from topcli.store import Store
 
+    person = one_person(name, person_flag, command="checkin")
     interactive = not no_input and is_interactive()
     store = Store()
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from topcli import completion
 from topcli.cli._base import print_json
 
 app = typer.Typer(
@@ -15,7 +16,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_KEY = typer.Argument(..., help="A setting's name (see 'topcli config list').", metavar="KEY")
+_KEY = typer.Argument(
+    ...,
+    help="A setting's name (see 'topcli config list').",
+    metavar="KEY",
+    autocompletion=completion.setting_names,
+)
 
 
 @app.command("list")

@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from topcli.cli._base import console, report_plugin_warnings
+from topcli import completion
+from topcli.cli._base import console, person_option, report_plugin_warnings
 
 
 def register(app: typer.Typer) -> None:
@@ -21,12 +22,11 @@ def start(
         "--framework",
         "-f",
         help="Framework id (top, grow, ...) or path to a YAML file.",
-        show_default="top",
+        show_default="top, or the 'framework' setting",
         metavar="ID|PATH",
+        autocompletion=completion.framework_ids,
     ),
-    person: str = typer.Option(
-        None, "--person", "-p", help="Who the conversation is with.", metavar="NAME"
-    ),
+    person: str = person_option("Who the conversation is with."),
     answers: Path = typer.Option(
         None,
         "--answers",
@@ -57,7 +57,13 @@ def start(
 
 def resume(
     session_id: str = typer.Argument(
-        None, help="Conversation id (default: the latest unfinished).", metavar="SESSION_ID"
+        None,
+        help="Conversation id (default: the latest unfinished).",
+        metavar="SESSION_ID",
+        autocompletion=completion.unfinished_session_ids,
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
     ),
 ) -> None:
     """Continue an unfinished conversation at its first unanswered question."""
@@ -66,7 +72,9 @@ def resume(
     from topcli.pipeline import resume_session
     from topcli.prompts import is_interactive
 
-    session, was_complete = resume_session(session_id, interactive=is_interactive())
+    session, was_complete = resume_session(
+        session_id, interactive=not no_input and is_interactive()
+    )
     if was_complete:
         console().print(
             f"Conversation {session.id} with {escape(session.person_name)} is already complete; "
@@ -89,7 +97,7 @@ def print_summary(session: Any) -> None:
     else:
         out.print("No actions in this plan.")
     out.print(followup_line(session))
-    warn_past_followup(session)
+    warn_about_followup(session)
     out.print()
     out.print(
         f"Conversation [bold]{session.id}[/bold] with {escape(session.person_name)} is saved. Next:"
@@ -103,12 +111,16 @@ def print_summary(session: Any) -> None:
         out.print(f"  {command:<52} [dim]# {why}[/dim]")
 
 
-def warn_past_followup(session: Any) -> None:
-    """A follow-up date before today is allowed (recording a late plan) but is likely a typo."""
-    from topcli import clock
+def warn_about_followup(session: Any) -> None:
+    """A follow-up in the past or at a weekend is allowed (a late plan, a Saturday meeting)
+    but is likely a slip: say so on stderr, whether it was typed or came from an answers file."""
+    from rich.markup import escape
 
-    if session.followup and session.followup < clock.today().isoformat():
-        console(stderr=True).print(
-            f"[yellow]warning:[/yellow] the follow-up date {session.followup} is in the past; "
-            f"'topcli followup' will show it as overdue"
-        )
+    from topcli import clock
+    from topcli.durations import followup_warnings
+
+    if not session.followup:
+        return
+    err = console(stderr=True)
+    for warning in followup_warnings(session.followup, clock.today()):
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from topcli.cli._base import console, print_json
+from topcli.cli._base import console, person_option, print_json
 
 if TYPE_CHECKING:
     from topcli.followup import FollowupReport
@@ -33,9 +33,10 @@ def followup(
         "14d",
         "--within",
         "-w",
-        help="Show what is due within this period (e.g. 7d, 2w, 1m).",
+        help="Show what is due within this period (e.g. 7d, 2w, 1mo).",
         metavar="PERIOD",
     ),
+    person: str = person_option("Only this person's follow-ups and actions."),
     all_: bool = typer.Option(
         False, "--all", help="Everything scheduled, however far ahead.", metavar=""
     ),
@@ -45,6 +46,7 @@ def followup(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     from topcli import clock
+    from topcli.cli.people import person_id
     from topcli.followthrough import parse_period
     from topcli.followup import followup_report
     from topcli.people import load_people
@@ -52,7 +54,13 @@ def followup(
 
     today = clock.today()
     until = None if all_ else parse_period(within, option="--within").end(today)
-    report = followup_report(load_people(Store()), today, until)
+    store = Store()
+    pid = None
+    if person is not None:  # asking "which Sam?" needs prompt_toolkit: only load it then
+        from topcli.prompts import is_interactive
+
+        pid = person_id(store, person, interactive=not (as_json or quiet) and is_interactive())
+    report = followup_report(load_people(store, pid), today, until)
     if as_json:
         print_json(report.to_json())
     elif not quiet:
@@ -64,6 +72,7 @@ def followup(
 def _print_report(report: FollowupReport, within: str) -> None:
     from rich.text import Text
 
+    from topcli.durations import with_weekday
     from topcli.followthrough import describe_days
     from topcli.render_followthrough import followup_table
 
@@ -75,7 +84,7 @@ def _print_report(report: FollowupReport, within: str) -> None:
         if nxt is not None:
             out.print(
                 Text(
-                    f"Next: {nxt.what} with {nxt.person.name} on {nxt.day.isoformat()} "
+                    f"Next: {nxt.what} with {nxt.person.name} on {with_weekday(nxt.day)} "
                     f"({describe_days(nxt.days(report.today))})."
                 )
             )

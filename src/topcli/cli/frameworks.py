@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from topcli import completion
 from topcli.cli._base import console, print_json
 
 app = typer.Typer(help="List, show and validate conversation frameworks.", no_args_is_help=True)
@@ -52,7 +53,10 @@ def list_frameworks(
 @app.command("show")
 def show(
     framework: str = typer.Argument(
-        ..., help="Framework id or path to a YAML file.", metavar="ID|PATH"
+        ...,
+        help="Framework id or path to a YAML file.",
+        metavar="ID|PATH",
+        autocompletion=completion.framework_ids,
     ),
     as_json: bool = typer.Option(False, "--json", help="The parsed framework as JSON.", metavar=""),
 ) -> None:

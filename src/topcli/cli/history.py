@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from topcli.cli._base import console, print_json
+from topcli import completion
+from topcli.cli._base import console, one_person, person_option, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -13,7 +14,14 @@ def register(app: typer.Typer) -> None:
 
 
 def history(
-    person: str = typer.Argument(..., help="Whose history (name or id).", metavar="NAME"),
+    name: str = typer.Argument(
+        None,
+        help="Whose history (name or id).",
+        metavar="NAME",
+        autocompletion=completion.person_names,
+        show_default=False,
+    ),
+    person_flag: str = person_option("Whose history (the same as NAME)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """One person's timeline: conversations, actions set and closed, Think answers over time."""
@@ -24,6 +32,7 @@ def history(
     from topcli.prompts import is_interactive
     from topcli.store import Store
 
+    person = one_person(name, person_flag, command="history")
     store = Store()
     row = choose_person(store, person, interactive=not as_json and is_interactive())
     data = person_history(load_people(store, row["id"])[0], clock.today())

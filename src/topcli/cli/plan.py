@@ -9,7 +9,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand
 
-from topcli.cli._base import console, print_json
+from topcli import completion
+from topcli.cli._base import console, person_option, print_json
 
 app = typer.Typer(help="Show and export plans.", no_args_is_help=True)
 
@@ -20,10 +21,9 @@ def show(
         None,
         help="Conversation id (default: the latest conversation with a plan).",
         metavar="SESSION_ID",
+        autocompletion=completion.session_ids,
     ),
-    person: str = typer.Option(
-        None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
-    ),
+    person: str = person_option("That person's latest plan."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """The actions (with their ids and status) and the follow-up date of a conversation."""
@@ -101,10 +101,9 @@ def export(
         None,
         help="Conversation id (default: the latest conversation with a plan).",
         metavar="SESSION_ID",
+        autocompletion=completion.session_ids,
     ),
-    person: str = typer.Option(
-        None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
-    ),
+    person: str = person_option("That person's latest plan."),
     every: bool = typer.Option(
         False,
         "--all",
@@ -133,6 +132,7 @@ def export(
         "-F",
         metavar="NAME",
         help="Any exporter by name, a plugin's too (also as the flag --NAME).",
+        autocompletion=completion.exporter_names,
     ),
     output: Path = typer.Option(
         None,
@@ -147,28 +147,28 @@ def export(
     timezone: str = typer.Option(
         None,
         "--timezone",
-        help="Calendar: IANA time zone.",
+        help="Calendar: IANA time zone (setting: timezone).",
         show_default="your local zone",
         metavar="ZONE",
     ),
     start: str = typer.Option(
         None,
         "--time",
-        help="Calendar: the follow-up's time of day, HH:MM.",
+        help="Calendar: the follow-up's time of day, HH:MM (setting: meeting_time).",
         show_default="10:00",
         metavar="HH:MM",
     ),
     duration: str = typer.Option(
         None,
         "--duration",
-        help="Calendar: the follow-up's length (45m, 1h30m).",
-        show_default="45m",
+        help="Calendar: the follow-up's length, e.g. 45min, 1h30min (setting: duration).",
+        show_default="45min",
         metavar="DURATION",
     ),
     remind: str = typer.Option(
         None,
         "--remind",
-        help="Calendar: reminder before the follow-up (15m, 2h, 1d, 1w).",
+        help="Calendar: reminder before the follow-up, e.g. 15min, 2h, 1d (setting: remind).",
         show_default="1d",
         metavar="DURATION",
     ),

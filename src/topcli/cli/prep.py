@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from topcli.cli._base import console
+from topcli import completion
+from topcli.cli._base import console, one_person, person_option
 
 
 def register(app: typer.Typer) -> None:
@@ -15,14 +16,22 @@ def register(app: typer.Typer) -> None:
 
 
 def prep(
-    person: str = typer.Argument(..., help="Who the sheet is for.", metavar="PERSON"),
+    name: str = typer.Argument(
+        None,
+        help="Who the sheet is for.",
+        metavar="PERSON",
+        autocompletion=completion.person_names,
+        show_default=False,
+    ),
+    person_flag: str = person_option("Who the sheet is for (the same as PERSON)."),
     framework: str = typer.Option(
         None,
         "--framework",
         "-f",
         help="Framework id (top, grow, ...) or path to a YAML file.",
-        show_default="top",
+        show_default="top, or the 'framework' setting",
         metavar="ID|PATH",
+        autocompletion=completion.framework_ids,
     ),
     stages: list[str] = typer.Option(
         None,
@@ -58,6 +67,7 @@ def prep(
     from topcli.errors import UsageError
     from topcli.prep import choose_stages, write_prep
 
+    person = one_person(name, person_flag, command="prep")
     if md and as_yaml:
         raise UsageError("--md and --yaml cannot be used together", hint="choose one form")
     fmt = "yaml" if as_yaml else "md"

@@ -6,23 +6,31 @@ from pathlib import Path
 
 import typer
 
-from topcli.cli._base import console, print_json
+from topcli import completion
+from topcli.cli._base import console, person_option, print_json
 
 app = typer.Typer(help="List, show, delete and import stored conversations.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_sessions(
+    person: str = person_option("Only conversations with this person."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """Every conversation, oldest first."""
     from rich.table import Table
     from rich.text import Text
 
+    from topcli.cli.people import person_id
     from topcli.store import Store
 
     store = Store()
-    sessions = [store.load(row["id"]) for row in store.session_rows()]
+    pid = None
+    if person is not None:  # asking "which Sam?" needs prompt_toolkit: only load it then
+        from topcli.prompts import is_interactive
+
+        pid = person_id(store, person, interactive=not as_json and is_interactive())
+    sessions = [store.load(row["id"]) for row in store.session_rows(person_id=pid)]
     if as_json:
         print_json(
             [
@@ -61,7 +69,10 @@ def list_sessions(
 @app.command("show")
 def show(
     session_id: str = typer.Argument(
-        ..., help="Conversation id (a unique prefix is enough).", metavar="SESSION_ID"
+        ...,
+        help="Conversation id (a unique prefix is enough).",
+        metavar="SESSION_ID",
+        autocompletion=completion.session_ids,
     ),
     as_json: bool = typer.Option(
         False, "--json", help="The full record, as in the JSON export.", metavar=""
@@ -100,7 +111,9 @@ def show(
 
 @app.command("delete")
 def delete(
-    session_id: str = typer.Argument(..., help="Conversation id.", metavar="SESSION_ID"),
+    session_id: str = typer.Argument(
+        ..., help="Conversation id.", metavar="SESSION_ID", autocompletion=completion.session_ids
+    ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.", metavar=""),
 ) -> None:
     """Delete a conversation and its answers and actions for good."""

@@ -2,7 +2,9 @@
 
 - The follow-up is a timed event on the plan's follow-up date, in an explicit time zone (the
   user's local zone, or ``--timezone``) with its VTIMEZONE, at ``--time`` (10:00) for
-  ``--duration`` (45 minutes), with a reminder ``--remind`` (1 day) ahead. Its description is
+  ``--duration`` (45 minutes), with a reminder ``--remind`` (1 day) ahead. A flag not given
+  comes from the settings ``timezone``, ``meeting_time``, ``duration`` and ``remind``
+  (environment, then config file; see docs/configuration.md). Its description is
   the plan: every action with its date, success measure and support.
 - Each action is an all-day event on its due date, with the action, success measure and
   support as its description, and a reminder at 09:00 the day before (``TRIGGER:-PT15H``).
@@ -24,7 +26,7 @@ writes TZID with its VTIMEZONE; see ``docs/exports.md`` for why not the ``ics`` 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -83,18 +85,41 @@ def options(
     duration: str | None = None,
     remind: str | None = None,
 ) -> CalendarOptions:
-    """Calendar options from the CLI's text flags (``None`` keeps a default)."""
+    """Calendar options from the CLI's text flags; a flag not given (``None``) comes from its
+    setting: flag > environment > config file > built-in default.
+
+    A flag keeps its own messages (``--remind '1m' could mean...``); a value from a setting is
+    named by where it came from (``remind (from env TOPCLI_REMIND)``).
+    """
+    timezone, zone_from = _setting("timezone", timezone, "--timezone")
+    start, start_from = _setting("meeting_time", start, "--time")
+    duration, duration_from = _setting("duration", duration, "--duration")
+    remind, remind_from = _setting("remind", remind, "--remind")
     chosen = CalendarOptions()
-    if timezone is not None:
-        zone(timezone)
+    if timezone is not None and timezone != "local":
+        try:
+            zone(timezone)
+        except UsageError as exc:
+            exc.message += "" if zone_from == "--timezone" else f" ({zone_from})"
+            raise
         chosen = replace(chosen, timezone=timezone)
     if start is not None:
-        chosen = replace(chosen, start=parse_time(start))
+        chosen = replace(chosen, start=parse_time(start, what=start_from))
     if duration is not None:
-        chosen = replace(chosen, duration=parse_span(duration, what="--duration"))
+        chosen = replace(chosen, duration=parse_span(duration, what=duration_from))
     if remind is not None:
-        chosen = replace(chosen, remind=parse_span(remind, what="--remind", allow_zero=True))
+        chosen = replace(chosen, remind=parse_span(remind, what=remind_from, allow_zero=True))
     return chosen
+
+
+def _setting(key: str, flag: str | None, flag_name: str) -> tuple[str | None, str]:
+    """The flag's value if given, else the setting's, and how to name it in a message."""
+    if flag is not None:
+        return flag, flag_name
+    from topcli import config
+
+    setting = config.resolve(key)
+    return setting.value, f"{key} (from {setting.source})"
 
 
 # --------------------------------------------------------------------------- the exporter
@@ -108,14 +133,18 @@ class IcsExporter:
     suffix: str = ".ics"
     description: str = "iCalendar: the follow-up and each action's due date"
     needs_plan: bool = True
-    calendar_options: CalendarOptions = field(default_factory=CalendarOptions)
+    #: ``None``: the settings' values (:func:`options` with no flags), read at export time.
+    calendar_options: CalendarOptions | None = None
 
     def with_options(self, **flags: str | None) -> IcsExporter:
         return replace(self, calendar_options=options(**flags))
 
+    def _options(self) -> CalendarOptions:
+        return self.calendar_options if self.calendar_options is not None else options()
+
     def export(self, session: Session) -> bytes:
         """One conversation: its follow-up and every action with a due date."""
-        builder = _Builder(self.calendar_options, title=f"Career plan with {session.person_name}")
+        builder = _Builder(self._options(), title=f"Career plan with {session.person_name}")
         builder.add_followup(session)
         for action in session.actions:
             builder.add_action(session, action)
@@ -127,7 +156,7 @@ class IcsExporter:
         A follow-up is open when it belongs to the person's latest conversation; an action when
         its status is ``open`` and no later action was carried over from it.
         """
-        builder = _Builder(self.calendar_options, title="Career plans")
+        builder = _Builder(self._options(), title="Career plans")
         latest: dict[str, Session] = {}
         for session in sessions:
             current = latest.get(session.person_id)
