@@ -298,3 +298,33 @@ def test_import_replace_of_a_changed_answer_raises_only_the_conversation(
     assert stored["updated_at"] > data["updated_at"]
     assert stored["answers"]["actions"] == data["answers"]["actions"]
     assert stored["answers"]["first_step"] == "Audit the buttons first."
+
+
+# --------------------------------------------------------------------------- after a check-in
+
+
+def test_after_a_check_in_the_carried_action_names_its_open_copy(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from test_checkin import checkin_file, ids_by_what, review_answers
+
+    seed(monkeypatch, "sam-first.yaml")
+    ids = ids_by_what()
+    answers = checkin_file(tmp_path, review_answers(ids))
+    assert cli("checkin", "Sam", "--answers", answers, "--no-input").exit_code == 0
+    old = ids["Draft the Q2 migration plan"]
+    copy = Store().action(old)["carried_to"]
+    result = cli("actions", "edit", old, "--due", "+1w")
+    assert result.exit_code == 2
+    assert f"was carried over to a later plan as action {copy}" in result.stderr
+    assert f"topcli actions edit {copy}" in result.stderr
+    result = cli("actions", "edit", copy, "--due", "2026-04-15")
+    assert result.exit_code == 0, result.output
+    assert Store().action(copy)["due"] == "2026-04-15"
+    # a finished check-in's review answers did their work: they are not edited afterwards
+    checkin_id = Store().action(copy)["session_id"]
+    result = cli("sessions", "edit", checkin_id, "--set", f"a_{old}_new_due=2026-05-01")
+    assert result.exit_code == 2
+    assert f"decided what happened to action {old}" in result.stderr
+    result = cli("sessions", "edit", checkin_id, "--set", "since_last=A busy month.")
+    assert result.exit_code == 0, result.output

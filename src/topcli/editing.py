@@ -122,6 +122,8 @@ def _editable(
             hint=f"'topcli plan show {session.id}' lists their ids; then: "
             "topcli actions edit ACTION_ID",
         )
+    if session.kind == "checkin" and session.is_complete:
+        _refuse_applied_outcome(session, question)
     if not question.applies(session.answers if answers is None else answers):
         condition = question.when
         assert condition is not None  # a question without a condition always applies
@@ -133,6 +135,22 @@ def _editable(
             f"{condition.question}",
         )
     return question
+
+
+def _refuse_applied_outcome(session: Session, question: Question) -> None:
+    """A finished check-in has already done what its review answers said (an action marked
+    done, dropped or carried over with a new date); changing the answer would not undo that."""
+    from topcli.checkin import action_question, reviewed_action_ids
+
+    for action_id in reviewed_action_ids(session.framework):
+        parts = ("status", "support", "new_due")
+        if question.id in (action_question(action_id, part) for part in parts):
+            raise UsageError(
+                f"'{question.id}' decided what happened to action {action_id} when check-in "
+                f"{session.id} finished; changing the answer would not change the action",
+                hint=f"change the action itself: topcli actions edit|done|drop {action_id} "
+                "(a carried-over one: its copy in the check-in's plan)",
+            )
 
 
 def parse_sets(session: Session, sets: Sequence[str], today: date) -> dict[str, Any]:
@@ -274,7 +292,8 @@ def raise_replaced(store: Store, records: Sequence[dict[str, Any]]) -> list[str]
     An export edited by hand keeps the ``updated_at`` it was exported with; without this the
     calendar's ``SEQUENCE`` would not rise and calendars would ignore the change. An identical
     record keeps its times, and so does one that differs only in its person's record (a
-    person is restored as in the file, not edited as part of a conversation). Returns the ids of the conversations whose content differs.
+    person is restored as in the file, not edited as part of a conversation). Returns the ids
+    of the conversations whose content differs.
     """
     import json
 
