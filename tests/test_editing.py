@@ -315,3 +315,26 @@ def test_deleting_a_conversation_deletes_its_edits(alex: str) -> None:
     assert cli("sessions", "delete", alex, "--yes").exit_code == 0
     count = Store().db.execute("SELECT COUNT(*) AS n FROM edits").fetchone()["n"]
     assert count == 0
+
+
+def test_ctrl_c_at_the_picker_changes_nothing(alex: str) -> None:
+    before = stored(alex)
+    result = run_cli(["sessions", "edit", alex], Keys.CTRL_C)
+    assert result.exit_code == 130
+    assert "nothing was changed" in result.stderr
+    assert stored(alex) == before
+
+
+@pytest.mark.e2e
+def test_an_answer_is_corrected_in_a_real_terminal(alex: str, home: Path) -> None:
+    from conftest import FIXED_NOW
+    from helpers import Terminal, terminal_env
+
+    terminal = Terminal(["sessions", "edit", alex[:4]], terminal_env(home, FIXED_NOW))
+    terminal.expect("Which answer do you want to change?")
+    terminal.keys(Keys.DOWN * 7, Keys.ENTER)  # the eighth answered question: success_definition
+    terminal.expect("successful career in your own words?")  # whole: the picker shortens it
+    terminal.keys(Keys.CTRL_U, line("Work that matters"))
+    terminal.expect("Changed success_definition")
+    assert terminal.finish() == 0, terminal.output()
+    assert stored(alex).answers["success_definition"] == "Work that matters"
