@@ -338,3 +338,17 @@ def test_an_answer_is_corrected_in_a_real_terminal(alex: str, home: Path) -> Non
     terminal.expect("Changed success_definition")
     assert terminal.finish() == 0, terminal.output()
     assert stored(alex).answers["success_definition"] == "Work that matters"
+
+
+def test_a_paused_conversation_leaves_newly_applying_questions_to_resume(alex: str) -> None:
+    store = Store()
+    framework = store.load(alex).framework
+    paused = store.create_session(store.add_person("Kim")["id"], framework)
+    store.save_answer(
+        paused, framework.question("career_direction"), "Grow deeper in my current role"
+    )
+    result = cli("sessions", "edit", paused, "--set", f"career_direction={EXPLORE}")
+    assert result.exit_code == 0, result.output
+    session = stored(paused)
+    assert session.answers == {"career_direction": EXPLORE}
+    assert session.status == "in_progress"
