@@ -328,3 +328,17 @@ def test_after_a_check_in_the_carried_action_names_its_open_copy(
     assert f"decided what happened to action {old}" in result.stderr
     result = cli("sessions", "edit", checkin_id, "--set", "since_last=A busy month.")
     assert result.exit_code == 0, result.output
+
+
+def test_the_store_refuses_an_action_closed_meanwhile_and_writes_nothing(alex: str) -> None:
+    from topcli.errors import UsageError
+
+    store = Store()
+    action_id = action_of(alex)["id"]
+    store.set_action_status(action_id, "done")  # another topcli got there first
+    before = action_of(alex)
+    with pytest.raises(UsageError, match="is done now"):
+        store.edit_action(action_id, {"due": "2026-04-01"}, "Edited: due")
+    with pytest.raises(UsageError, match="no field 'status'"):
+        store.edit_action(action_id, {"status": "open"}, "Edited: status")
+    assert action_of(alex) == before

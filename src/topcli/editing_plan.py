@@ -9,7 +9,7 @@ correction and raises ``updated_at`` (so the next ``.ics`` export moves the even
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +54,7 @@ class ActionEdit:
 
 
 def _quoted(key: str, value: str) -> str:
-    return value if key == "due" else repr(short(value, 40))
+    return value if key == "due" else f"'{short(value, 40)}'"
 
 
 def _refuse_closed(action: Mapping[str, Any]) -> None:
@@ -103,7 +103,10 @@ def edit_action(
             )
         with interrupts(nothing_changed(f"actions edit {action['id']}")):
             for key, question in ACTION_FIELDS.items():
-                given[key] = prompter.ask(question, current[key] or None) or ""
+                # the prompt names the action, so it is clear which one is being changed
+                prompt = f"Action {action['id']}: {question.prompt[0].lower()}{question.prompt[1:]}"
+                asked = replace(question, prompt=prompt)
+                given[key] = prompter.ask(asked, current[key] or None) or ""
     from topcli.safetext import text_problem
 
     for key, value in given.items():

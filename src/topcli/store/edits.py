@@ -177,9 +177,3 @@ class EditsMixin:
             self._insert_notes([(action_id, at, None, note)])
             db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (at, session_id))
         return at
-
-    def raise_updated_at(self, session_id: str) -> str:
-        """Raise a conversation's ``updated_at`` above every earlier change; return it."""
-        at = raised_stamp(*self.last_change(session_id))
-        self.db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (at, session_id))
-        return at
