@@ -133,10 +133,16 @@ def import_text(
     result = ImportResult()
     with store.transaction():
         _check_against_store(store, checked, source=source, replace=replace, result=result)
+        changed: list[str] = []
         if result.replaced:
+            from topcli.editing import raise_replaced  # a changed record moves its events
+
+            changed = raise_replaced(store, [item.data for item in checked])
             store.remove_for_import(result.replaced)
         for item in checked:
             store.insert_imported(item.data, action_questions=item.action_questions)
+        for session_id in changed:
+            store.record_edit(session_id, f"replaced by an import of {source}")
         # Foreign keys are enforced as each row goes in, except while a replacement defers
         # them: only then can a broken reference wait for the commit, so only then is the whole
         # file checked (a full scan, which an ordinary import into a big store must not pay).

@@ -1,4 +1,4 @@
-"""``topcli actions``: list, done, drop and note actions across all conversations."""
+"""``topcli actions``: list, done, drop, note and edit actions across all conversations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from topcli import completion
 from topcli.cli._base import console, person_option, print_json
 
 app = typer.Typer(
-    help="Track actions across all conversations: list, done, drop, note.", no_args_is_help=True
+    help="Track actions across all conversations: list, done, drop, note, edit.",
+    no_args_is_help=True,
 )
 
 
@@ -132,4 +133,42 @@ def note(
     console().print(
         f"Noted on action {item.id} ('{escape(str(item.action['what']))}', "
         f"{escape(item.person.name)}): {plural(len(item.action['notes']), 'note')}."
+    )
+
+
+@app.command("edit")
+def edit(
+    action_id: str = typer.Argument(
+        ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."
+    ),
+    what: str = typer.Option(None, "--what", help="What will be done.", metavar="TEXT"),
+    due: str = typer.Option(
+        None, "--due", help="The new due date (2026-07-01, +2w, next monday).", metavar="DATE"
+    ),
+    success: str = typer.Option(
+        None, "--success", help="How you will know it worked.", metavar="TEXT"
+    ),
+    support: str = typer.Option(None, "--support", help="The support agreed.", metavar="TEXT"),
+) -> None:
+    """Correct an open action: reword it or move its due date (asked when no option is given)."""
+    from topcli import clock
+    from topcli.editing_plan import edit_action
+    from topcli.prompts import TerminalPrompter, is_interactive
+    from topcli.safetext import printable_markup
+    from topcli.store import Store
+
+    today = clock.today()
+    prompter = TerminalPrompter(today) if is_interactive() else None
+    flags = {"what": what, "due": due, "success": success, "support": support}
+    result = edit_action(Store(), action_id, flags, prompter=prompter, today=today)
+    for warning in result.warnings:
+        console(stderr=True).print(f"[yellow]warning:[/yellow] {printable_markup(warning)}")
+    action = result.after
+    if not result.changes:
+        console().print(f"Nothing changed in action {action['id']}.")
+        return
+    console().print(
+        f"Action {action['id']} ('{printable_markup(str(action['what']))}', "
+        f"{printable_markup(str(action['person_name']))}): "
+        f"{printable_markup(result.note())}."
     )

@@ -1,4 +1,4 @@
-"""``topcli plan``: show and export a conversation's plan, and print the export format."""
+"""``topcli plan``: show, export and reschedule a conversation's plan; the export format."""
 
 from __future__ import annotations
 
@@ -215,3 +215,38 @@ def schema() -> None:
     from topcli.exporters.json_export import schema_text
 
     sys.stdout.write(schema_text())
+
+
+@app.command("reschedule")
+def reschedule(
+    words: list[str] = typer.Argument(
+        ...,
+        help="An optional conversation id (default: the latest plan), then the new date: "
+        "2026-07-01, +2 weeks, next monday.",
+        metavar="[SESSION_ID] DATE",
+    ),
+    person: str = typer.Option(
+        None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
+    ),
+) -> None:
+    """Move the follow-up conversation to another date (the next .ics export moves the event)."""
+    from topcli import clock
+    from topcli.editing_plan import reschedule as move
+    from topcli.editing_plan import split_reschedule_args
+    from topcli.safetext import printable_markup
+    from topcli.store import Store
+
+    today = clock.today()
+    session_id, when = split_reschedule_args(words, today)
+    result = move(Store(), session_id, when, person=person, today=today)
+    for warning in result.warnings:
+        console(stderr=True).print(f"[yellow]warning:[/yellow] {printable_markup(warning)}")
+    name = printable_markup(result.session.person_name)
+    ident = result.session.id
+    if result.nothing:
+        console().print(f"The follow-up with {name} is already on {result.new}; nothing changed.")
+        return
+    console().print(
+        f"Follow-up with {name} moved from {result.old or 'no date'} to "
+        f"[bold]{result.new}[/bold]. Update calendars with: topcli plan export {ident} --ics"
+    )

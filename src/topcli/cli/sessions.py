@@ -1,4 +1,4 @@
-"""``topcli sessions``: list, show and delete stored conversations."""
+"""``topcli sessions``: list, show, edit, delete and import stored conversations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import typer
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
 
-app = typer.Typer(help="List, show, delete and import stored conversations.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, show, edit, delete and import stored conversations.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -171,3 +173,52 @@ def import_sessions(
             f"({escape(session.framework.name)}, {session.started_at[:10]}, "
             f"{plural(len(session.answers), 'answer')}, {plural(len(session.actions), 'action')})."
         )
+
+
+@app.command("edit")
+def edit(
+    session_id: str = typer.Argument(
+        ..., help="Conversation id (a unique prefix is enough).", metavar="SESSION_ID"
+    ),
+    question_ids: list[str] = typer.Argument(
+        None,
+        help="The questions to ask again (default: pick one from the answered questions).",
+        metavar="[QUESTION_ID]...",
+    ),
+    sets: list[str] = typer.Option(
+        None,
+        "--set",
+        help="Set an answer without asking (repeatable; a multiselect takes a,b,c).",
+        metavar="QUESTION_ID=VALUE",
+    ),
+) -> None:
+    """Correct answers of a stored conversation: re-asked with the current answers as defaults."""
+    from topcli import clock
+    from topcli.editing import edit_answers, short
+    from topcli.prompts import TerminalPrompter, is_interactive
+    from topcli.safetext import printable_markup
+    from topcli.store import Store
+
+    today = clock.today()
+    prompter = TerminalPrompter(today) if is_interactive() else None
+    result = edit_answers(
+        Store(), session_id, question_ids or [], sets or [], prompter=prompter, today=today
+    )
+    out = console()
+    if result.nothing:
+        out.print("Nothing changed.")
+        return
+    for question, old, new in result.changed:
+        out.print(
+            f"Changed [bold]{question.id}[/bold]: {printable_markup(short(old))} → "
+            f"{printable_markup(short(new))}"
+        )
+    for question in result.added:
+        value = short(result.session.answers.get(question.id))
+        out.print(f"Answered [bold]{question.id}[/bold]: {printable_markup(value)}")
+    for question in result.removed:
+        out.print(f"Removed the answer to [bold]{question.id}[/bold]: it no longer applies.")
+    ident = result.session.id
+    out.print(
+        f"Saved. Calendars pick up the change from a new export: topcli plan export {ident} --ics"
+    )

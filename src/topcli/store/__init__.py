@@ -7,7 +7,8 @@ terminal or a crash loses at most the answer being typed, and never leaves the f
 Where things are: :mod:`~topcli.store.connection` opens the file (private folder, honest errors,
 the transaction helper); :mod:`~topcli.store.schema` holds the layout and the migrations;
 :mod:`~topcli.store.people`, :mod:`~topcli.store.conversations` and
-:mod:`~topcli.store.actions` hold the reads and writes of each. :class:`Store` joins them.
+:mod:`~topcli.store.actions` hold the reads and writes of each, and :mod:`~topcli.store.edits`
+the corrections made afterwards. :class:`Store` joins them.
 
 ``TOPCLI_HOME`` points the data folder elsewhere (the tests use a temporary one).
 """
@@ -26,6 +27,7 @@ from topcli.store import schema
 from topcli.store.actions import ACTION_STATUSES, ActionsMixin
 from topcli.store.connection import DB_NAME, connect, mapped, private_dir, transaction
 from topcli.store.conversations import ConversationsMixin
+from topcli.store.edits import EditsMixin
 from topcli.store.ids import new_id, slugify
 from topcli.store.people import PeopleMixin
 from topcli.store.schema import SCHEMA_VERSION
@@ -64,7 +66,7 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("topcli", appauthor=False))
 
 
-class Store(PeopleMixin, ConversationsMixin, ActionsMixin):
+class Store(PeopleMixin, ConversationsMixin, ActionsMixin, EditsMixin):
     """All reads and writes of conversations, people and actions.
 
     Opening an older database migrates it (a backup copy beside it first); then

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from topcli import clock
 from topcli.errors import UsageError
+from topcli.store.edits import raised_stamp
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -255,10 +256,12 @@ class ActionsMixin:
             )
         now = clock.timestamp()
         with self.transaction() as db:
+            # updated_at only ever rises (it is the calendar's SEQUENCE), even when an edit
+            # in the same second, or a fixed clock, already stamped it
             changed = db.execute(
                 "UPDATE actions SET status = ?, updated_at = ?"
                 " WHERE id = ? AND status != ? AND status != 'carried'",
-                (status, now, action_id, status),
+                (status, raised_stamp(self._stamp(action_id)), action_id, status),
             ).rowcount
             if not changed:
                 row = self.action_row(action_id)
@@ -274,7 +277,17 @@ class ActionsMixin:
         now = clock.timestamp()
         with self.transaction() as db:
             self._insert_notes([(action_id, now, None, text)])
-            db.execute("UPDATE actions SET updated_at = ? WHERE id = ?", (now, action_id))
+            db.execute(
+                "UPDATE actions SET updated_at = ? WHERE id = ?",
+                (raised_stamp(self._stamp(action_id)), action_id),
+            )
+
+    def _stamp(self, action_id: str) -> str:
+        """The action's ``updated_at`` as stored (empty for an unknown id)."""
+        row = self.db.execute(
+            "SELECT updated_at FROM actions WHERE id = ?", (action_id,)
+        ).fetchone()
+        return row["updated_at"] if row else ""
 
 
 def _action_dict(row: sqlite3.Row, notes: list[dict[str, Any]]) -> dict[str, Any]:

@@ -14,6 +14,8 @@ Schema 2, one table per thing, each framework snapshot stored once:
 - ``actions(id, session_id, question_id, position, what, due, success, support, status,
   carried_from, created_at, updated_at)`` and ``action_notes(id, action_id, at, status, text)``.
 - ``drafts(session_id, question_id, value_json)``: what was typed of an unfinished answer.
+- ``edits(id, session_id, at, what)``: each correction made after the fact (``sessions edit``,
+  ``plan reschedule``, an import that replaced different content), in words.
 
 Every per-item lookup has an index (``tests/test_store_queries.py`` checks the query plans).
 
@@ -92,6 +94,12 @@ CREATE TABLE IF NOT EXISTS drafts (
     value_json TEXT NOT NULL,
     PRIMARY KEY (session_id, question_id)
 );
+CREATE TABLE IF NOT EXISTS edits (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    what TEXT NOT NULL
+);
 """
 
 _INDEXES = """
@@ -106,6 +114,7 @@ CREATE INDEX IF NOT EXISTS actions_by_session ON actions(session_id, question_id
 CREATE INDEX IF NOT EXISTS actions_by_status ON actions(status, due);
 CREATE INDEX IF NOT EXISTS actions_by_carried_from ON actions(carried_from);
 CREATE INDEX IF NOT EXISTS notes_by_action ON action_notes(action_id, id);
+CREATE INDEX IF NOT EXISTS edits_by_session ON edits(session_id, id);
 """
 
 SCHEMA_VERSION = 2
@@ -146,6 +155,15 @@ def create(db: sqlite3.Connection) -> None:
 
 
 # --------------------------------------------------------------------------- migrations
+
+
+def table_ddl(name: str) -> str:
+    """The ``CREATE TABLE`` statement of table ``name`` in the current layout, for a migration
+    that adds the table (so the layout is written once)."""
+    for statement in _TABLES.split(";\n"):
+        if f"CREATE TABLE IF NOT EXISTS {name} (" in statement:
+            return statement
+    raise KeyError(name)
 
 
 def _v1_to_v2(db: sqlite3.Connection) -> None:
@@ -189,6 +207,7 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
             )
     # the framework text now lives once, in snapshots
     db.execute("ALTER TABLE sessions DROP COLUMN framework_json")
+    db.execute(table_ddl("edits"))  # corrections after the fact (new in schema 2)
 
 
 #: ``MIGRATIONS[n]`` takes a schema ``n + 1`` database to schema ``n + 2``.
