@@ -1,0 +1,235 @@
+"""Managing people: one person's overview, rename, merge, delete, and near-duplicate names.
+
+The CLI (``topcli people show|rename|merge|delete``) parses and prints; this module decides.
+Near-duplicate matching lives here too, because every place a person's name is typed for a new
+conversation (``start --person``, the "who is this conversation with?" answer, a check-in or a
+preparation sheet for someone unknown) must catch "Sam" beside "Sam Lee" the same way, instead
+of silently creating a second person.
+
+A name *nearly* matches a stored one when, after folding case, accents and spacing, the two are
+equal, the words of one are all words of the other ("Sam" and "Sam Lee"), or their spelling is
+close (:data:`CLOSE_SPELLING`, a :mod:`difflib` ratio). An exact match (case and spacing folded,
+or the person's id) is no question: it is that person.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from topcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from topcli.prompts import Prompter
+    from topcli.store import Store
+
+#: The :class:`difflib.SequenceMatcher` ratio from which two folded names count as one
+#: misspelt: "Sam Le" and "Sam Lee" (0.92), not "Sam Lee" and "Sam Park" (0.53).
+CLOSE_SPELLING = 0.8
+#: At most this many near matches are offered or listed.
+MOST_CANDIDATES = 5
+
+
+def fold(name: str) -> str:
+    """``name`` without case, accents or extra spacing: "  Zoë  LEE" → "zoe lee"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def closeness(name: str, stored: str) -> float:
+    """How near ``name`` is to ``stored``: 0 (not near) up to 3 (the same once folded).
+
+    2 is a word subset ("Sam" in "Sam Lee"); between :data:`CLOSE_SPELLING` and 1 is the
+    spelling ratio. Cheap upper bounds are tried before the full ratio, since this runs
+    against everyone stored.
+    """
+    a, b = fold(name), fold(stored)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 3.0
+    words_a, words_b = set(a.split()), set(b.split())
+    if words_a <= words_b or words_b <= words_a:
+        return 2.0
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < CLOSE_SPELLING or matcher.quick_ratio() < CLOSE_SPELLING:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= CLOSE_SPELLING else 0.0
+
+
+def near_people(store: Store, name: str) -> list[sqlite3.Row]:
+    """The stored people ``name`` nearly (not exactly) matches, nearest first."""
+    scored = [(closeness(name, p["name"]), p) for p in store.people()]
+    near = sorted(
+        ((score, p) for score, p in scored if score > 0),
+        key=lambda pair: (-pair[0], pair[1]["name"].casefold(), pair[1]["id"]),
+    )
+    return [p for _, p in near[:MOST_CANDIDATES]]
+
+
+def describe(person: Any) -> str:
+    """ "Sam Lee (id sam-lee)": how a person is named in lists of candidates."""
+    return f"{person['name']} (id {person['id']})"
+
+
+def pick_near(
+    name: str,
+    near: Sequence[sqlite3.Row],
+    prompter: Prompter | None,
+    *,
+    new_choice: str,
+    refusal: str,
+    hint: str,
+) -> sqlite3.Row | None:
+    """One of the ``near`` people, or ``None`` for "someone new called ``name``".
+
+    In a terminal (``prompter``) the person is asked, with ``new_choice`` as the last answer;
+    without one, ``refusal`` (completed with the candidates) is raised with ``hint``: nothing is
+    guessed for a script.
+    """
+    if prompter is None:
+        raise UsageError(f"{refusal}: " + ", ".join(describe(p) for p in near), hint=hint)
+    if len(near) == 1:
+        question = f"Did you mean {near[0]['name']}?"
+        choices = [(f"use {near[0]['name']} (id {near[0]['id']})", near[0]["id"])]
+    else:
+        question = f"'{name}' is close to {len(near)} people. Did you mean one of them?"
+        choices = [(f"use {describe(p)}", p["id"]) for p in near]
+    choices.append((new_choice, ""))
+    picked = prompter.choose(question, choices, key="near_person")
+    return next((p for p in near if p["id"] == picked), None)
+
+
+def person_for_conversation(
+    store: Store, name: str | None, prompter: Prompter | None, *, new_person: bool = False
+) -> tuple[sqlite3.Row | None, str]:
+    """Who a new conversation is with: ``(row, name)`` for someone stored, ``(None, name)`` for
+    someone new (the caller creates them with the conversation, in one transaction).
+
+    ``name`` ``None`` is asked in the terminal. A near match is asked about, or refused without
+    a terminal; ``new_person`` (``--new-person``) skips that and insists on someone new, which
+    a name already taken (exactly) still refuses.
+    """
+    from topcli.prompts import interrupts
+
+    with interrupts("nothing was saved yet (no conversation started)"):
+        if name is None:
+            assert prompter is not None, "the pipeline asks only in a terminal"
+            name = prompter.ask_person()
+        name = " ".join(name.split())
+        if not name:
+            raise UsageError(
+                "the person's name is empty", hint="give a name, e.g. --person 'Sam Lee'"
+            )
+        exact = store.people_named(name)
+        if exact:
+            if new_person:
+                raise UsageError(
+                    f"--new-person: there is already someone called '{exact[0]['name']}' "
+                    f"(id {exact[0]['id']})",
+                    hint="leave out --new-person to hold the conversation with them, or give "
+                    "the new person a name that tells the two apart",
+                )
+            # one exact match is that person; several are the store's "give the id" error
+            return store.person_for_new_session(name), name
+        near = [] if new_person else near_people(store, name)
+        if not near:
+            return None, name
+        quoted = _quote(name)
+        chosen = pick_near(
+            name,
+            near,
+            prompter,
+            new_choice=f"a new person named {name}",
+            refusal=f"'{name}' is not stored, but is close to someone who is",
+            hint=f"give their id (e.g. --person {near[0]['id']}) or whole name to hold it "
+            f"with them, or add --new-person to start with a new person named {quoted}",
+        )
+    return (chosen, chosen["name"]) if chosen is not None else (None, name)
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+# --------------------------------------------------------------------------- one person
+
+
+def person_overview(store: Store, person: sqlite3.Row, today: date) -> dict[str, Any]:
+    """What ``people show`` tells (and ``--json`` gives): the person, their conversations
+    (oldest first), their actions counted by status, and the next conversation.
+
+    The next conversation is the follow-up date set by the latest finished conversation, as
+    ``people list`` and ``followup`` have it.
+    """
+    from topcli.followthrough import days_until, due_state
+
+    summaries = store.conversation_summaries(person_id=person["id"], newest_first=False)
+    counts = store.person_counts(person["id"])
+    finished = [s for s in summaries if s["status"] == "complete"]
+    latest = finished[-1] if finished else None
+    upcoming = None
+    if latest is not None and latest["followup"]:
+        day = date.fromisoformat(latest["followup"])
+        upcoming = {
+            "date": day.isoformat(),
+            "days": days_until(day, today),
+            "state": due_state(day, today),
+            "session": latest["id"],
+        }
+    return {
+        "id": person["id"],
+        "name": person["name"],
+        "created_at": person["created_at"],
+        "conversations": [
+            {
+                "session": s["id"],
+                "date": s["started_at"][:10],
+                "kind": s["kind"],
+                "status": s["status"],
+                "framework": s["framework_id"],
+                "framework_version": s["framework_version"],
+                "followup": s["followup"],
+                "actions": s["actions"],
+                "open_actions": s["open_actions"],
+            }
+            for s in summaries
+        ],
+        "actions": {key: counts[key] for key in ("open", "done", "dropped", "carried")},
+        "next": upcoming,
+    }
+
+
+def checked_name(new_name: str) -> str:
+    """A new name as it will be stored (spacing folded), or a :class:`UsageError`."""
+    from topcli.safetext import text_problem
+
+    name = " ".join(new_name.split())
+    if not name:
+        raise UsageError("the new name is empty", hint="give a name, e.g. 'Sam Lee'")
+    problem = text_problem(name)
+    if problem:
+        raise UsageError(f"the new name {problem}", hint="remove that character from the name")
+    return name
+
+
+def whole_name_needed(query: str, person: sqlite3.Row, command: str) -> None:
+    """Refuse a part of a name for a change made without asking (``--yes``): "Sam" may mean
+    "Sam Lee" today and someone else once another Sam is stored, so a script names the whole
+    person (or their id)."""
+    if query == person["id"] or fold(query) == fold(person["name"]):
+        return
+    raise UsageError(
+        f"'{query}' is only part of the name {describe(person)}",
+        hint=f"with --yes, give the whole name or the id: topcli people {command} "
+        f"{person['id']} ...",
+    )
