@@ -96,13 +96,14 @@ def pick_near(
     """
     if prompter is None:
         raise UsageError(f"{refusal}: " + ", ".join(describe(p) for p in near), hint=hint)
+    from topcli.safetext import printable
+
     if len(near) == 1:
-        question = f"Did you mean {near[0]['name']}?"
-        choices = [(f"use {near[0]['name']} (id {near[0]['id']})", near[0]["id"])]
+        question = f"Did you mean {printable(near[0]['name'])}?"
     else:
-        question = f"'{name}' is close to {len(near)} people. Did you mean one of them?"
-        choices = [(f"use {describe(p)}", p["id"]) for p in near]
-    choices.append((new_choice, ""))
+        question = f"'{printable(name)}' is close to {len(near)} people. Did you mean one of them?"
+    choices = [(f"use {printable(describe(p))}", p["id"]) for p in near]
+    choices.append((printable(new_choice), ""))
     picked = prompter.choose(question, choices, key="near_person")
     return next((p for p in near if p["id"] == picked), None)
 
