@@ -139,7 +139,8 @@ def person_for_conversation(
                     "the new person a name that tells the two apart",
                 )
             # one exact match is that person; several are the store's "give the id" error
-            return store.person_for_new_session(name), name
+            row = store.person_for_new_session(name)
+            return row, row["name"]
         near = [] if new_person else near_people(store, name)
         if not near:
             return None, name

@@ -179,7 +179,7 @@ class PeopleMixin:
         ``updated_at`` rises, so a calendar re-import replaces events that show the old name.
         """
         with self.transaction() as db:
-            clash = [p for p in self._matching(name, partial=False) if p["id"] != person_id]
+            clash = [p for p in self.people_named(name) if p["id"] != person_id]
             if clash:
                 other = clash[0]
                 raise UsageError(
