@@ -294,3 +294,39 @@ def test_ctrl_c_at_the_near_name_question_starts_nothing(sam: None) -> None:
     result = run_cli(["start", "-a", str(ALEX), "-p", "Sam"], Keys.CTRL_C)
     assert "nothing was saved yet (no conversation started)" in refused(result, 130)
     assert len(Store().session_rows()) == 1
+
+
+def test_checkin_with_a_near_name_without_a_terminal_is_refused(sam: None) -> None:
+    err = refused(cli("checkin", "Sma Lee", "--no-input"))
+    assert "no one is called 'Sma Lee', but someone close is: Sam Lee (id sam-lee)" in err
+    assert "topcli checkin sam-lee" in err
+    assert len(Store().session_rows()) == 1
+
+
+def test_checkin_with_a_near_name_in_a_terminal_offers_the_stored_person(sam: None) -> None:
+    result = run_cli(["checkin", "Sma Lee"], Keys.ENTER)
+    assert "Check-in" in result.stdout and "with Sam Lee" in result.stdout
+    assert people() == [("sam-lee", "Sam Lee")]
+
+
+def test_checkin_with_a_name_no_one_is_near_is_as_before(sam: None) -> None:
+    err = refused(cli("checkin", "Alex Kim", "--no-input"), 4)
+    assert "there is no earlier conversation with 'Alex Kim'" in err
+
+
+def test_prep_with_a_near_name(sam: None, tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.md"
+    err = refused(run_cli(["prep", "Sma Lee"]))  # to the screen: no one to ask
+    assert "close to someone who is: Sam Lee (id sam-lee)" in err
+    assert "topcli prep sam-lee" in err and "--new-person" in err
+    assert run_cli(["prep", "Sma Lee", "-o", str(sheet)], Keys.ENTER).exit_code == 0
+    assert "Sam Lee" in sheet.read_text(encoding="utf-8")
+    insisted = run_cli(["prep", "Sma Lee", "--new-person"])
+    assert insisted.exit_code == 0 and "Sma Lee" in insisted.stdout
+    exact = run_cli(["prep", "sam lee"])
+    assert exact.exit_code == 0 and "Sam Lee" in exact.stdout
+
+
+def test_prep_creates_no_data_folder(home: Path) -> None:
+    assert run_cli(["prep", "Sam Lee"]).exit_code == 0
+    assert not home.exists()

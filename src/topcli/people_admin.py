@@ -109,18 +109,25 @@ def pick_near(
 
 
 def person_for_conversation(
-    store: Store, name: str | None, prompter: Prompter | None, *, new_person: bool = False
+    store: Store,
+    name: str | None,
+    prompter: Prompter | None,
+    *,
+    new_person: bool = False,
+    nothing: str = "nothing was saved yet (no conversation started)",
+    mean: str = "--person {id}",
 ) -> tuple[sqlite3.Row | None, str]:
     """Who a new conversation is with: ``(row, name)`` for someone stored, ``(None, name)`` for
     someone new (the caller creates them with the conversation, in one transaction).
 
     ``name`` ``None`` is asked in the terminal. A near match is asked about, or refused without
     a terminal; ``new_person`` (``--new-person``) skips that and insists on someone new, which
-    a name already taken (exactly) still refuses.
+    a name already taken (exactly) still refuses. Ctrl-C at a question says ``nothing``;
+    ``mean`` is how the refusal's hint names a candidate (formatted with their ``id``).
     """
     from topcli.prompts import interrupts
 
-    with interrupts("nothing was saved yet (no conversation started)"):
+    with interrupts(nothing):
         if name is None:
             assert prompter is not None, "the pipeline asks only in a terminal"
             name = prompter.ask_person()
@@ -135,8 +142,8 @@ def person_for_conversation(
                 raise UsageError(
                     f"--new-person: there is already someone called '{exact[0]['name']}' "
                     f"(id {exact[0]['id']})",
-                    hint="leave out --new-person to hold the conversation with them, or give "
-                    "the new person a name that tells the two apart",
+                    hint="leave out --new-person to mean them, or give the new person a name "
+                    "that tells the two apart",
                 )
             # one exact match is that person; several are the store's "give the id" error
             row = store.person_for_new_session(name)
@@ -151,10 +158,36 @@ def person_for_conversation(
             prompter,
             new_choice=f"a new person named {name}",
             refusal=f"'{name}' is not stored, but is close to someone who is",
-            hint=f"give their id (e.g. --person {near[0]['id']}) or whole name to hold it "
-            f"with them, or add --new-person to start with a new person named {quoted}",
+            hint=f"give their id ({mean.format(id=near[0]['id'])}) or whole name to mean "
+            f"them, or add --new-person for a new person named {quoted}",
         )
     return (chosen, chosen["name"]) if chosen is not None else (None, name)
+
+
+def name_for_sheet(name: str, prompter: Prompter | None, *, new_person: bool = False) -> str:
+    """The name a preparation sheet is for: a stored person's name as stored when ``name``
+    is theirs or (asked, or refused without a terminal) nearly theirs; else ``name``.
+
+    A sheet for "Sam" when "Sam Lee" is stored would later be read back as another person's
+    preparation. Without a database yet there is no one to be near, and none is created.
+    """
+    from topcli.store import DB_NAME, Store, data_dir
+
+    if not (data_dir() / DB_NAME).exists():
+        return " ".join(name.split())
+    store = Store()
+    try:
+        _, resolved = person_for_conversation(
+            store,
+            name,
+            prompter,
+            new_person=new_person,
+            nothing="nothing was written",
+            mean="topcli prep {id}",
+        )
+    finally:
+        store.close()
+    return resolved
 
 
 def _quote(text: str) -> str:

@@ -43,6 +43,32 @@ def choose_person(store: Any, query: str, *, interactive: bool) -> Any:
     return next(p for p in matches if p["id"] == picked)
 
 
+def choose_near(store: Any, query: str, *, interactive: bool, command: str) -> Any:
+    """For a name no one has: a stored person whose name is close ("Sma Lee" for "Sam Lee"),
+    picked in a terminal, or ``None`` (no one close, or "none of them" picked).
+
+    Without a terminal a close name is refused (exit 2) listing the candidates, so a script
+    never acts on a guess; ``command`` names the command in the hint.
+    """
+    from topcli.people_admin import near_people, pick_near
+
+    near = near_people(store, query)
+    if not near:
+        return None
+    from topcli import clock
+    from topcli.prompts import TerminalPrompter, interrupts
+
+    with interrupts("nothing was done (no person chosen)"):
+        return pick_near(
+            query,
+            near,
+            TerminalPrompter(clock.today()) if interactive else None,
+            new_choice="none of them",
+            refusal=f"no one is called '{query}', but someone close is",
+            hint=f"give their whole name or id: topcli {command} {near[0]['id']}",
+        )
+
+
 def person_id(store: Any, query: str | None, *, interactive: bool) -> str | None:
     """The id of the person ``query`` names (see :func:`choose_person`); ``None`` for no query."""
     return None if query is None else choose_person(store, query, interactive=interactive)["id"]
