@@ -330,3 +330,24 @@ def test_prep_with_a_near_name(sam: None, tmp_path: Path) -> None:
 def test_prep_creates_no_data_folder(home: Path) -> None:
     assert run_cli(["prep", "Sam Lee"]).exit_code == 0
     assert not home.exists()
+
+
+def test_show_json_matches_its_documented_schema(sam: None) -> None:
+    import re
+
+    import jsonschema
+
+    doc = (Path(__file__).parents[1] / "docs" / "follow-through.md").read_text(encoding="utf-8")
+    body = re.search(r"<!-- schema: people-show -->\s*```json\n(.*?)```", doc, flags=re.S)
+    assert body is not None
+    schema = json.loads(body.group(1))
+    paused = run_cli(["start", "-a", str(ALEX), "-p", "Sam Lee"])  # unfinished: no follow-up
+    assert paused.exit_code == 130, paused.output
+    data = json.loads(cli("people", "show", "sam-lee", "--json").stdout)
+    assert [c["status"] for c in data["conversations"]] == ["complete", "in_progress"]
+    jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    ).validate(data)
+    data["actions"]["lost"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(data)
