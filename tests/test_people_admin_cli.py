@@ -351,3 +351,21 @@ def test_show_json_matches_its_documented_schema(sam: None) -> None:
     data["actions"]["lost"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_rename_to_the_same_name_changes_nothing(sam: None) -> None:
+    result = cli("people", "rename", "sam-lee", "Sam Lee")
+    assert result.exit_code == 0, result.output
+    assert "Sam Lee (id sam-lee) already has that name; nothing changed." in result.stdout
+
+
+def test_names_with_brackets_are_shown_as_typed_and_control_characters_refused(
+    sam: None,
+) -> None:
+    err = refused(cli("people", "rename", "sam-lee", "Sam\x1b]0;x\x07"))
+    assert "the new name contains a control character" in err
+    assert "\x1b" not in err
+    result = cli("people", "rename", "sam-lee", "Sam [b] [/x]")
+    assert result.exit_code == 0, result.output
+    assert "Renamed Sam Lee to Sam [b] [/x] (id sam-lee)." in result.stdout
+    assert "Sam [b] [/x] (id sam-lee)" in cli("people", "show", "sam-lee").stdout

@@ -270,8 +270,12 @@ def checked_name(new_name: str) -> str:
     if not name:
         raise UsageError("the new name is empty", hint="give a name, e.g. 'Sam Lee'")
     problem = text_problem(name)
+    if problem is None and any(unicodedata.category(c) == "Cc" for c in name):
+        problem = "contains a control character"
     if problem:
-        raise UsageError(f"the new name {problem}", hint="remove that character from the name")
+        raise UsageError(
+            f"the new name {problem}", hint="give a name on one line of ordinary characters"
+        )
     return name
 
 

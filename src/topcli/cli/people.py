@@ -182,7 +182,7 @@ def rename_person(
 
     Examples: topcli people rename "Sam" "Sam Lee";  topcli people rename sam "Samantha Lee"
     """
-    from topcli.people_admin import checked_name
+    from topcli.people_admin import checked_name, describe
     from topcli.prompts import is_interactive
     from topcli.safetext import printable_markup
     from topcli.store import Store
@@ -191,7 +191,9 @@ def rename_person(
     store = Store()
     row = choose_person(store, person, interactive=is_interactive())
     if row["name"] == name:
-        console().print(f"{printable_markup(name)} is already called that; nothing changed.")
+        console().print(
+            f"{printable_markup(describe(row))} already has that name; nothing changed."
+        )
         return
     renamed = store.rename_person(row["id"], name)
     console().print(
