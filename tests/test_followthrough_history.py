@@ -327,7 +327,7 @@ def validate(name: str, data: Any) -> None:
 
 def test_every_documented_schema_is_a_valid_schema() -> None:
     schemas = documented_schemas()
-    assert set(schemas) == {"followup", "actions-list", "people-list", "history"}
+    assert set(schemas) == {"followup", "actions-list", "people-list", "history", "people-show"}
     for schema in schemas.values():
         jsonschema.Draft202012Validator.check_schema(schema)
 

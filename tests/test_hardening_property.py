@@ -101,6 +101,10 @@ def test_any_text_round_trips_exactly_or_is_refused_clearly(
             assert str(path) in exc.message, "a refusal names the file"
             return
     event(f"accepted ({form})")
+    if form == "json-ascii":
+        # JSON's own rule: two escaped halves of a surrogate pair are one character, so what the
+        # file says is the joined text (a lone half stays refused above)
+        value = json.loads(json.dumps(value))
     # accepted: the file changed nothing, so the answer is what the same value typed would give
     assert loaded["goal"] == value
     try:

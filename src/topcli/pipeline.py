@@ -43,6 +43,8 @@ class StartRequest:
     person: str | None = None
     answers_file: str | None = None
     interactive: bool = True
+    #: ``--new-person``: create a new person even when the name nearly matches someone stored.
+    new_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class NewConversation:
     #: Neither: asked in the terminal.
     person: str | None = None
     person_row: sqlite3.Row | None = None
+    #: ``--new-person``: a name near a stored one is someone new, not a question.
+    new_person: bool = False
     store_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,7 +98,7 @@ def hold(
     data folder.
     """
     from topcli.errors import MissingAnswersError
-    from topcli.prompts import ScriptedPrompter, TerminalPrompter, interrupts, prepare_answers
+    from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
 
     parsed, missing = prepare_answers(
         [q for _, q in new.framework.questions()],
@@ -113,17 +117,15 @@ def hold(
     if on_ready is not None:
         on_ready()
     store = store if store is not None else Store()
-    person = new.person
-    if not known:
-        assert terminal is not None
-        with interrupts("nothing was saved yet (no conversation started)"):
-            person = terminal.ask_person()
+    row, name = new.person_row, new.person or ""
+    if row is None:
+        # the person step: an exact name is that person; a near one is asked about (or
+        # refused without a terminal) rather than silently made a second person
+        from topcli.people_admin import person_for_conversation
+
+        row, name = person_for_conversation(store, new.person, terminal, new_person=new.new_person)
     with store.transaction():
-        row = (
-            new.person_row
-            if new.person_row is not None
-            else store.person_for_new_session(str(person))
-        )
+        row = row if row is not None else store.person_for_new_session(name)
         session_id = create_with_answers(
             store, row["id"], new.framework, parsed, **new.store_kwargs
         )
@@ -190,6 +192,7 @@ def start_session(request: StartRequest, on_ready: Callable[[], None] | None = N
         "or run 'topcli start' in a terminal",
         intro=intro,
         person=request.person or (str(given["person"]) if given.get("person") else None),
+        new_person=request.new_person,
     )
     return hold(new, today, interactive=request.interactive, on_ready=on_ready)
 

@@ -43,7 +43,7 @@ def checkin(
     """
     from topcli.checkin import no_earlier_conversation
     from topcli.cli.conversation import print_summary
-    from topcli.cli.people import choose_person
+    from topcli.cli.people import choose_near, choose_person
     from topcli.errors import NotFoundError
     from topcli.pipeline import start_checkin
     from topcli.prompts import is_interactive
@@ -55,10 +55,12 @@ def checkin(
     try:
         row = choose_person(store, person, interactive=interactive)
     except NotFoundError:
-        if not interactive or not _offer_start(person):
-            raise no_earlier_conversation(person) from None
-        _start_first(person)
-        return
+        row = choose_near(store, person, interactive=interactive, command="checkin")
+        if row is None:
+            if not interactive or not _offer_start(person):
+                raise no_earlier_conversation(person) from None
+            _start_first(person)
+            return
     session = start_checkin(store, row, answers_file=answers, interactive=interactive)
     _print_review(session)
     print_summary(session)
@@ -83,7 +85,8 @@ def _start_first(person: str) -> None:
     from topcli.cli.conversation import print_summary
     from topcli.pipeline import StartRequest, start_session
 
-    print_summary(start_session(StartRequest(person=person, interactive=True)))
+    # the near names were offered already: someone new, not a second question
+    print_summary(start_session(StartRequest(person=person, interactive=True, new_person=True)))
 
 
 def _print_review(session: Any) -> None:

@@ -38,6 +38,12 @@ def start(
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
     ),
+    new_person: bool = typer.Option(
+        False,
+        "--new-person",
+        help="A new person, even if the name is close to someone stored ('Sam' beside 'Sam Lee').",
+        metavar="",
+    ),
 ) -> None:
     """Hold a guided career conversation, stage by stage. Every answer is saved as you go."""
     from topcli.pipeline import StartRequest, start_session
@@ -49,6 +55,7 @@ def start(
             person=person,
             answers_file=str(answers) if answers else None,
             interactive=not no_input and is_interactive(),
+            new_person=new_person,
         ),
         on_ready=report_plugin_warnings,
     )

@@ -57,6 +57,12 @@ def prep(
     force: bool = typer.Option(
         False, "--force", help="Overwrite the output file if it exists.", metavar=""
     ),
+    new_person: bool = typer.Option(
+        False,
+        "--new-person",
+        help="For a new person, even if the name is close to someone stored.",
+        metavar="",
+    ),
 ) -> None:
     """Write the questions for PERSON to prepare: each stage's purpose, its questions, room to
     answer. Markdown by default; the filled-in sheet can be read back by topcli.
@@ -75,6 +81,7 @@ def prep(
         # -o sam.yaml means YAML without having to say it twice
         fmt = "yaml" if output.suffix.lower() in (".yaml", ".yml") else "md"
     chosen = with_plugin_questions(resolve_framework(framework))
+    person = _sheet_name(person, output, new_person)
     text = write_prep(chosen, person, choose_stages(chosen, stages), fmt)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
@@ -87,4 +94,20 @@ def prep(
     console(stderr=True).print(
         f"Wrote {escape(str(output))}: the preparation sheet for {escape(person.strip())} "
         f"({'YAML' if fmt == 'yaml' else 'Markdown'}). Send it ahead of the conversation."
+    )
+
+
+def _sheet_name(person: str, output: Path | None, new_person: bool) -> str:
+    """The stored name when PERSON is someone stored or close to them (asked in a terminal,
+    unless the sheet itself is going to the terminal's screen; refused otherwise)."""
+    from topcli import clock
+    from topcli.people_admin import name_for_sheet
+    from topcli.prep import check_person
+    from topcli.prompts import TerminalPrompter, is_interactive
+
+    person = check_person(person)  # a name on one line, before it is compared with anyone
+    to_file = output is not None and str(output) != "-"
+    ask = is_interactive() and (to_file or sys.stdout.isatty())
+    return name_for_sheet(
+        person, TerminalPrompter(clock.today()) if ask else None, new_person=new_person
     )

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from topcli import clock
 from topcli.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
 
 
 class PeopleMixin:
     """The people half of :class:`~topcli.store.Store` (it provides ``db``)."""
 
     db: sqlite3.Connection
+
+    if TYPE_CHECKING:
+
+        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+        def _remove_orphans(
+            self, person_ids: Iterable[str], snapshot_ids: Iterable[int]
+        ) -> None: ...
 
     def people(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM people ORDER BY name COLLATE NOCASE, id").fetchall()
@@ -36,6 +47,11 @@ class PeopleMixin:
     def match_people(self, query: str) -> list[sqlite3.Row]:
         """Everyone ``query`` could mean: its id, else exact names, else names containing it."""
         return self._matching(query, partial=True)
+
+    def people_named(self, name: str) -> list[sqlite3.Row]:
+        """The person whose id is ``name``, else everyone called exactly that (case and
+        spacing aside): who ``start --person NAME`` means without asking."""
+        return self._matching(" ".join(name.split()), partial=False)
 
     def _matching(self, query: str, *, partial: bool) -> list[sqlite3.Row]:
         """The one rule of person matching: id first, then the whole name (ignoring case),
@@ -134,3 +150,84 @@ class PeopleMixin:
             )
             summaries.append(summary)
         return summaries
+
+    # ------------------------------------------------------------------ changing people
+
+    def person_counts(self, person_id: str) -> dict[str, int]:
+        """How much a person holds: ``conversations``, ``actions`` and one count per action
+        status (``open``, ``done``, ``dropped``, ``carried``), so a confirmation can say what
+        deleting or merging them touches."""
+        counts = {"conversations": 0, "actions": 0, "open": 0, "done": 0}
+        counts.update({"dropped": 0, "carried": 0})
+        counts["conversations"] = self.db.execute(
+            "SELECT COUNT(*) FROM sessions WHERE person_id = ?", (person_id,)
+        ).fetchone()[0]
+        for row in self.db.execute(
+            "SELECT a.status, COUNT(*) AS n FROM sessions s JOIN actions a"
+            " ON a.session_id = s.id WHERE s.person_id = ? GROUP BY a.status",
+            (person_id,),
+        ).fetchall():
+            counts[row["status"]] = row["n"]
+            counts["actions"] += row["n"]
+        return counts
+
+    def rename_person(self, person_id: str, name: str) -> sqlite3.Row:
+        """Give a person a new name; their id stays, so scripts and exports still find them.
+
+        A name another person already has (case and spacing aside) is refused: two people
+        of one name are what the near-duplicate check exists to prevent. Their conversations'
+        ``updated_at`` rises, so a calendar re-import replaces events that show the old name.
+        """
+        with self.transaction() as db:
+            clash = [p for p in self.people_named(name) if p["id"] != person_id]
+            if clash:
+                other = clash[0]
+                raise UsageError(
+                    f"there is already someone called '{other['name']}' (id {other['id']})",
+                    hint=f"choose another name, or merge the two: topcli people merge "
+                    f"{person_id} {other['id']}",
+                )
+            db.execute("UPDATE people SET name = ? WHERE id = ?", (name, person_id))
+            db.execute(
+                "UPDATE sessions SET updated_at = ? WHERE person_id = ?",
+                (clock.timestamp(), person_id),
+            )
+            return db.execute("SELECT * FROM people WHERE id = ?", (person_id,)).fetchone()
+
+    def merge_people(self, from_id: str, into_id: str) -> int:
+        """Move every conversation of ``from_id`` to ``into_id`` and remove ``from_id``, as one
+        transaction; returns how many conversations moved. Their ``updated_at`` rises (the
+        name in their calendar events changes)."""
+        if from_id == into_id:
+            raise UsageError("a person cannot be merged into themselves")
+        with self.transaction() as db:
+            moved = db.execute(
+                "UPDATE sessions SET person_id = ?, updated_at = ? WHERE person_id = ?",
+                (into_id, clock.timestamp(), from_id),
+            ).rowcount
+            db.execute("DELETE FROM people WHERE id = ?", (from_id,))
+        return int(moved)
+
+    def delete_person(self, person_id: str) -> dict[str, int]:
+        """Remove a person and every conversation with them (answers, actions, notes and drafts
+        go with each conversation), as one transaction; returns :meth:`person_counts` as it was.
+
+        ``secure_delete`` (set on every connection) overwrites what is deleted, and snapshots
+        only their conversations used (a check-in's framework names their actions) go too.
+        """
+        with self.transaction() as db:
+            counts = self.person_counts(person_id)
+            rows = db.execute(
+                "SELECT id, snapshot_id FROM sessions WHERE person_id = ?", (person_id,)
+            ).fetchall()
+            ids = [row["id"] for row in rows]
+            # another person's conversation following on from one of these loses the link only
+            db.executemany(
+                "UPDATE sessions SET previous_id = NULL WHERE previous_id = ? AND person_id != ?",
+                [(session_id, person_id) for session_id in ids],
+            )
+            db.execute("PRAGMA defer_foreign_keys = ON")  # check-ins point at earlier ones
+            db.execute("DELETE FROM sessions WHERE person_id = ?", (person_id,))
+            db.execute("DELETE FROM people WHERE id = ?", (person_id,))
+            self._remove_orphans([], [row["snapshot_id"] for row in rows])
+        return counts
