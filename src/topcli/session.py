@@ -3,7 +3,8 @@
 A session carries the framework it was held with (as it was then, plugin questions included), so
 it can be shown and exported after a plugin is uninstalled or the framework file has changed.
 :meth:`Session.to_dict` is exactly the content of the JSON export (``schema_version`` 1,
-documented in ``docs/export-format.md``).
+documented in ``docs/export-format.md``): version 2 added ``answer_sources``, where answers came
+from (the person's preparation, an answers file).
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from topcli.framework import Framework, Question, Stage
 from topcli.validation import framework_from_data
 
-EXPORT_SCHEMA_VERSION = 1
+EXPORT_SCHEMA_VERSION = 2
+
+#: Where an answer can come from besides the conversation itself (stored in ``answers.source``).
+ANSWER_SOURCES = ("prep", "answers-file")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Session:
     answered_at: Mapping[str, str]
     #: When the person was first recorded (kept so an import restores them exactly).
     person_created_at: str | None = None
+    #: question id -> where the answer came from (``'prep'``, ``'answers-file'``); answers
+    #: given in the conversation itself are not listed.
+    answer_sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_store(
@@ -65,6 +72,7 @@ class Session:
             by_question.setdefault(action["question_id"], []).append(public)
         answers: dict[str, Any] = {}
         answered_at: dict[str, str] = {}
+        sources: dict[str, str] = {}
         for answer in answer_rows:
             qid = answer["question_id"]
             value = json.loads(answer["value_json"])
@@ -74,6 +82,8 @@ class Session:
                 value = []
             answers[qid] = value
             answered_at[qid] = answer["answered_at"]
+            if answer["source"]:
+                sources[qid] = answer["source"]
         return cls(
             id=row["id"],
             person_id=person["id"],
@@ -88,6 +98,7 @@ class Session:
             answers=MappingProxyType(answers),
             answered_at=MappingProxyType(answered_at),
             person_created_at=person["created_at"],
+            answer_sources=MappingProxyType(sources),
         )
 
     # ------------------------------------------------------------------ derived views
@@ -147,6 +158,7 @@ class Session:
             "framework": self.framework.to_dict(),
             "answers": {k: _plain(v) for k, v in self.answers.items()},
             "answered_at": dict(self.answered_at),
+            "answer_sources": dict(self.answer_sources),
             "followup": self.followup,
         }
 
