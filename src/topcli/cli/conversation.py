@@ -38,6 +38,20 @@ def start(
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
     ),
+    prep: Path = typer.Option(
+        None,
+        "--prep",
+        help="A filled-in preparation sheet (topcli prep / reflect): each prepared answer is "
+        "offered to keep or edit; without a terminal it counts as given.",
+        dir_okay=False,
+        metavar="FILE",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Use a --prep sheet written for another person or framework without asking.",
+        metavar="",
+    ),
 ) -> None:
     """Hold a guided career conversation, stage by stage. Every answer is saved as you go."""
     from topcli.pipeline import StartRequest, start_session
@@ -49,6 +63,8 @@ def start(
             person=person,
             answers_file=str(answers) if answers else None,
             interactive=not no_input and is_interactive(),
+            prep_file=str(prep) if prep else None,
+            force=force,
         ),
         on_ready=report_plugin_warnings,
     )
