@@ -315,3 +315,38 @@ def test_a_version_1_file_with_answer_sources_is_refused(tmp_path: Path) -> None
     result = cli("sessions", "import", str(bad))
     assert result.exit_code == 8
     assert "unknown key 'answer_sources'" in result.stderr
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+def test_checkin_brings_the_preparation_into_the_revisited_stages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from helpers import seed
+    from prep_support import fill_yaml
+    from test_checkin import checkin_file, ids_by_what, review_answers
+
+    seed(monkeypatch, "sam-first.yaml")
+    answers = review_answers(ids_by_what())
+    del answers["revisit_think"]  # the sheet's Think answers open the stage
+    prep = tmp_path / "sam.yaml"
+    assert cli("prep", "Sam Lee", "--yaml", "-o", str(prep)).exit_code == 0
+    prep.write_text(
+        fill_yaml(prep.read_text(encoding="utf-8"), {"core_values": "Craft and trust."}),
+        encoding="utf-8",
+    )
+    path = checkin_file(tmp_path, answers)
+    result = cli("checkin", "Sam", "--answers", path, "--prep", str(prep), "--no-input")
+    assert result.exit_code == 0, result.output
+    session = stored()
+    assert session.kind == "checkin"
+    assert session.answers["revisit_think"] is True
+    assert session.answers["think_core_values"] == "Craft and trust."
+    assert session.answer_sources["think_core_values"] == "prep"
+    assert session.answer_sources["since_last"] == "answers-file"
+    # another person's sheet is refused
+    assert cli("prep", "Alex Kim", "--yaml", "-o", str(tmp_path / "alex.yaml")).exit_code == 0
+    refused = cli("checkin", "Sam", "--prep", str(tmp_path / "alex.yaml"), "--no-input")
+    assert refused.exit_code == 2
+    assert "this sheet is for Alex Kim, not Sam Lee" in refused.stderr
