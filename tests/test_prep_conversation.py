@@ -431,3 +431,22 @@ def test_reflect_from_a_conversation_that_is_no_reflection_is_refused(
     result = cli("reflect", "--from", stored().id)
     assert result.exit_code == 2
     assert "not a reflection" in result.stderr
+
+
+def test_plan_schema_prints_version_2_and_version_1_stays_shipped() -> None:
+    from importlib.resources import files
+
+    printed = json.loads(cli("plan", "schema").stdout)
+    assert printed["$defs"]["schema_version"]["const"] == 2
+    assert "answer_sources" in printed["$defs"]["session"]["required"]
+    old = json.loads(files("topcli").joinpath("schemas", "session-v1.schema.json").read_text())
+    assert old["$defs"]["schema_version"]["const"] == 1
+    jsonschema.Draft202012Validator(old).validate(json.loads(V1_FILE.read_text("utf-8")))
+
+
+def test_a_sheet_from_a_framework_file_needs_that_file(tmp_path: Path, chat: Path) -> None:
+    prep = sheet(tmp_path, chat, mood="Fine")
+    result = cli("start", "--prep", str(prep), "--no-input")
+    assert result.exit_code == 3
+    assert "the sheet was written from a framework that is not here" in result.stderr
+    assert "--framework" in result.stderr

@@ -68,16 +68,16 @@ def read(path: str, framework: Framework, person: str | None) -> tuple[Prepared,
 
 def sheet_framework(path: str) -> str | None:
     """The framework a sheet names, to hold the conversation with when no other is chosen."""
+    from topcli.errors import FrameworkNotFound
     from topcli.prep_read import read_prep
 
-    return read_prep(Path(path)).framework_id
-
-
-def sheet_person(path: str) -> str | None:
-    """Who a sheet is for, as it says (the framework it names is looked up to read it)."""
-    from topcli.prep_read import read_prep
-
-    return read_prep(Path(path)).person
+    try:
+        return read_prep(Path(path)).framework_id
+    except FrameworkNotFound as exc:
+        raise FrameworkNotFound(
+            f"{path}: the sheet was written from a framework that is not here ({exc.message})",
+            hint="give the framework with --framework ID|PATH (a framework file works too)",
+        ) from None
 
 
 def _prepared(prep: Prep, path: str) -> Prepared:
