@@ -450,3 +450,26 @@ def test_a_sheet_from_a_framework_file_needs_that_file(tmp_path: Path, chat: Pat
     assert result.exit_code == 3
     assert "the sheet was written from a framework that is not here" in result.stderr
     assert "--framework" in result.stderr
+
+
+def test_the_sheet_is_the_default_only_the_first_time_a_question_is_asked() -> None:
+    """Gone back to (the runner asks again with the answer given since), the question starts
+    from that answer; keeping the prepared answer is what marks it as prepared."""
+    from topcli.framework import Question
+    from topcli.prep_use import Prepared, PreparedPrompter
+
+    seen: list[Any] = []
+
+    class Echo:
+        console = None
+
+        def ask(self, question: Any, default: Any, draft: Any = None, keep: Any = None) -> Any:
+            seen.append(default)
+            return default if len(seen) != 2 else "changed"
+
+    prompter = PreparedPrompter(Echo(), Prepared(source="s.md", person="Sam", answers={"q": "x"}))
+    question = Question(id="q", prompt="Q?")
+    assert prompter.ask(question, None) == "x" and prompter.kept == {"q"}
+    assert prompter.ask(question, "x") == "changed" and prompter.kept == set()
+    assert prompter.ask(question, "changed") == "changed"
+    assert seen == ["x", "x", "changed"]

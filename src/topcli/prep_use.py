@@ -169,6 +169,7 @@ class PreparedPrompter:
         self.inner = inner
         self.prepared = prepared
         self.kept: set[str] = set()
+        self._offered: set[str] = set()
         self._explained = False
 
     def __getattr__(self, name: str) -> Any:
@@ -183,7 +184,10 @@ class PreparedPrompter:
         if qid not in self.prepared.answers:
             return self.inner.ask(question, default, draft, keep)
         prepared = self.prepared.answers[qid]
-        value = self.inner.ask(question, prepared, draft, keep)
+        # asked again (gone back to): the answer given since is the default, not the sheet's
+        offer = default if qid in self._offered else prepared
+        self._offered.add(qid)
+        value = self.inner.ask(question, offer, draft, keep)
         if value == prepared:
             self.kept.add(qid)
         else:
