@@ -127,13 +127,15 @@ def report(prepared: Prepared, *, interactive: bool) -> None:
     from rich.console import Console
 
     from topcli.safetext import printable_markup
+    from topcli.wording import plural
 
     out = Console(stderr=True, highlight=False, soft_wrap=True)
     if prepared.unparsed:
         where = "shown at their questions" if interactive else "not used"
+        n = len(prepared.unparsed)
         out.print(
-            f"[yellow]warning:[/yellow] {len(prepared.unparsed)} prepared answer(s) are not "
-            f"valid for their question and are kept as text ({where}):"
+            f"[yellow]warning:[/yellow] {plural(n, 'prepared answer')} "
+            f"{'is' if n == 1 else 'are'} not valid for the question and kept as text ({where}):"
         )
         for problem in prepared.problems:
             out.print(f"  {printable_markup(problem)}")
@@ -142,7 +144,7 @@ def report(prepared: Prepared, *, interactive: bool) -> None:
                 out.print(f"  {qid}: {printable_markup(text)}")
     if prepared.unmatched:
         out.print(
-            f"[yellow]warning:[/yellow] {len(prepared.unmatched)} part(s) of "
+            f"[yellow]warning:[/yellow] {plural(len(prepared.unmatched), 'part')} of "
             f"{printable_markup(prepared.source)} could not be matched to a question:"
         )
         for line in prepared.unmatched:
