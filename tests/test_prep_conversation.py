@@ -473,3 +473,32 @@ def test_the_sheet_is_the_default_only_the_first_time_a_question_is_asked() -> N
     assert prompter.ask(question, "x") == "changed" and prompter.kept == set()
     assert prompter.ask(question, "changed") == "changed"
     assert seen == ["x", "x", "changed"]
+
+
+@pytest.mark.e2e
+def test_prepared_answers_in_a_real_terminal(
+    tmp_path: Path, chat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed topcli in a pseudo-terminal: the prepared answer is on the screen before
+    its question and Enter keeps it."""
+    from conftest import FIXED_NOW
+    from helpers import Terminal, terminal_env
+
+    prep = sheet(tmp_path, chat, mood="Tired but hopeful", direction="Grow")
+    home = tmp_path / "terminal-home"
+    term = Terminal(["start", "-f", str(chat), "--prep", str(prep)], terminal_env(home, FIXED_NOW))
+    term.expect("Prepared by Sam Lee: Tired but hopeful")
+    term.accept("How are things?")
+    term.expect("Prepared by Sam Lee: Grow")
+    term.choose("Which way?", downs=1)  # from Grow to Move
+    term.expect("Ready for more?")
+    term.keys("n")
+    term.answer("How happy", "6")
+    term.answer("First step?", "Ask")
+    term.accept("Meet again?")
+    assert term.finish() == 0, term.output()
+    monkeypatch.setenv("TOPCLI_HOME", str(home))
+    session = stored()
+    assert session.answers["mood"] == "Tired but hopeful"
+    assert session.answers["direction"] == "Move"
+    assert dict(session.answer_sources) == {"mood": "prep"}
