@@ -8,6 +8,10 @@ first conversation and a check-in (where the framework comes from, who it is wit
 before the first question) is a :class:`NewConversation`, made by :func:`start_session` or
 :func:`start_checkin`.
 
+A preparation sheet (``--prep``) is read by :func:`_prepare` with the other refusals: its
+answers join the given ones without a terminal, or are offered as each question's starting
+answer in one (:mod:`topcli.prep_use`); where each given answer came from is stored with it.
+
 Finishing depends on the kind too: :func:`finish` applies a check-in's outcome, here and not in
 ``topcli checkin``, so finishing a check-in through ``topcli resume`` applies it as well.
 
