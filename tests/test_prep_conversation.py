@@ -1,6 +1,5 @@
 """Bringing the person's preparation into the conversation: ``start``/``checkin --prep FILE``,
-where each answer came from (stored, shown, exported as JSON version 2), and importing version 1
-files still."""
+in a terminal (offered to keep or edit) and without one (given; the answers file wins)."""
 
 from __future__ import annotations
 
@@ -8,80 +7,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
-import yaml
 
 from helpers import Keys, cli, line, run_cli
-from prep_support import fill, tick
-from topcli.exporters import json_export
+from prep_support import sheet, stored, write_chat
 from topcli.store import Store
-
-#: A small framework with a text, a select, a confirm and a number question before the plan.
-CHAT = {
-    "id": "chat",
-    "name": "Chat",
-    "version": "1.0",
-    "stages": [
-        {
-            "id": "think",
-            "title": "Think",
-            "purpose": "Where you are.",
-            "questions": [
-                {"id": "mood", "prompt": "How are things?"},
-                {
-                    "id": "direction",
-                    "prompt": "Which way?",
-                    "type": "select",
-                    "choices": ["Stay", "Grow", "Move"],
-                },
-                {"id": "ready", "prompt": "Ready for more?", "type": "confirm"},
-                {
-                    "id": "score",
-                    "prompt": "How happy, 1 to 10?",
-                    "type": "number",
-                    "min": 1,
-                    "max": 10,
-                },
-            ],
-        },
-        {
-            "id": "plan",
-            "title": "Plan",
-            "questions": [
-                {"id": "first", "prompt": "First step?"},
-                {"id": "followup", "prompt": "Meet again?", "type": "followup"},
-            ],
-        },
-    ],
-}
 
 
 @pytest.fixture
 def chat(tmp_path: Path) -> Path:
-    path = tmp_path / "chat.yaml"
-    path.write_text(yaml.safe_dump(CHAT, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def sheet(tmp_path: Path, framework: Path, person: str = "Sam Lee", **answers: str) -> Path:
-    """A Markdown sheet from 'topcli prep', filled in by the person; ``score="11"`` is not a
-    valid answer (kept as text)."""
-    path = tmp_path / "sam-prep.md"
-    result = cli("prep", person, "-f", str(framework), "-o", str(path))
-    assert result.exit_code == 0, result.output
-    text = path.read_text(encoding="utf-8")
-    for qid, value in answers.items():
-        text = tick(text, qid, value) if qid in ("direction", "ready") else fill(text, qid, value)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def stored() -> Any:
-    store = Store()
-    row = store.latest_session_row()
-    assert row is not None
-    return store.load(row["id"])
+    return write_chat(tmp_path)
 
 
 def test_prepared_answers_are_offered_to_keep_or_change(tmp_path: Path, chat: Path) -> None:
@@ -234,89 +169,6 @@ def test_the_framework_comes_from_the_sheet(tmp_path: Path) -> None:
     assert "session_goal" not in result.stderr
 
 
-# --------------------------------------------------------------------------- JSON versions
-
-TESTS = Path(__file__).resolve().parent
-V1_FILE = TESTS / "data" / "session-v1.json"
-RELEASE_EXPORT = TESTS / "data" / "releases" / "0.1.0" / "export.json"
-
-
-def test_a_version_1_file_imports_and_exports_as_version_2() -> None:
-    """The golden file before version 2 (kept as an import fixture) comes back exactly, written
-    as version 2: the same content, an empty ``answer_sources``."""
-    assert json.loads(V1_FILE.read_text(encoding="utf-8"))["schema_version"] == 1
-    result = cli("sessions", "import", str(V1_FILE))
-    assert result.exit_code == 0, result.output
-    session_id = json.loads(V1_FILE.read_text(encoding="utf-8"))["id"]
-    exported = cli("plan", "export", session_id, "--json").stdout
-    assert exported == (TESTS / "golden" / "session.json").read_text(encoding="utf-8")
-    assert json.loads(exported)["answer_sources"] == {}
-
-
-def test_the_0_1_0_export_bundle_still_imports() -> None:
-    result = cli("sessions", "import", str(RELEASE_EXPORT))
-    assert result.exit_code == 0, result.output
-    count = len(json.loads(RELEASE_EXPORT.read_text(encoding="utf-8"))["sessions"])
-    assert len(Store().conversation_summaries()) == count
-
-
-def test_answer_sources_round_trip_through_export_and_import(tmp_path: Path, chat: Path) -> None:
-    prep = sheet(tmp_path, chat, mood="Fine", direction="Grow", ready="Yes", score="4")
-    answers = tmp_path / "answers.yaml"
-    answers.write_text("answers:\n  first: Ask\n", encoding="utf-8")
-    started = cli("start", "-f", str(chat), "--prep", str(prep), "-a", str(answers), "--no-input")
-    assert started.exit_code == 0, started.output
-    exported = cli("plan", "export", "--json").stdout
-    data = json.loads(exported)
-    jsonschema.Draft202012Validator(json_export.schema()).validate(data)
-    assert data["answer_sources"]["score"] == "prep"
-    assert data["answer_sources"]["first"] == "answers-file"
-    backup = tmp_path / "backup.json"
-    backup.write_text(exported, encoding="utf-8")
-    assert cli("sessions", "delete", data["id"], "--yes").exit_code == 0
-    assert cli("sessions", "import", str(backup)).exit_code == 0
-    assert cli("plan", "export", "--json").stdout == exported
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (lambda d: d["answer_sources"].update(mood="guess"), "'guess' is not one of: prep"),
-        (lambda d: d["answer_sources"].update(nope="prep"), "'nope' is not one of the answers"),
-        (lambda d: d.update(answer_sources=[]), "must be an object"),
-        (lambda d: d.pop("answer_sources"), "missing 'answer_sources'"),
-    ],
-    ids=["unknown-source", "unanswered", "not-an-object", "missing-in-v2"],
-)
-def test_bad_answer_sources_are_refused(
-    tmp_path: Path, chat: Path, change: Any, message: str
-) -> None:
-    prep = sheet(tmp_path, chat, mood="Fine", direction="Grow", ready="Yes", score="4")
-    answers = tmp_path / "answers.yaml"
-    answers.write_text("answers:\n  first: Ask\n", encoding="utf-8")
-    cli("start", "-f", str(chat), "--prep", str(prep), "-a", str(answers), "--no-input")
-    data = json.loads(cli("plan", "export", "--json").stdout)
-    change(data)
-    if "the answers" not in message:  # a cross-field rule no JSON Schema can state
-        with pytest.raises(jsonschema.ValidationError):  # the schema and the importer agree
-            jsonschema.Draft202012Validator(json_export.schema()).validate(data)
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(data), encoding="utf-8")
-    result = cli("sessions", "import", str(bad), "--replace")
-    assert result.exit_code == 8
-    assert message in result.stderr
-
-
-def test_a_version_1_file_with_answer_sources_is_refused(tmp_path: Path) -> None:
-    data = json.loads(V1_FILE.read_text(encoding="utf-8"))
-    data["answer_sources"] = {}
-    bad = tmp_path / "v1.json"
-    bad.write_text(json.dumps(data), encoding="utf-8")
-    result = cli("sessions", "import", str(bad))
-    assert result.exit_code == 8
-    assert "unknown key 'answer_sources'" in result.stderr
-
-
 # --------------------------------------------------------------------------- check-ins
 
 
@@ -350,98 +202,6 @@ def test_checkin_brings_the_preparation_into_the_revisited_stages(
     refused = cli("checkin", "Sam", "--prep", str(tmp_path / "alex.yaml"), "--no-input")
     assert refused.exit_code == 2
     assert "this sheet is for Alex Kim, not Sam Lee" in refused.stderr
-
-
-# --------------------------------------------------------------------------- reflect
-
-
-@pytest.mark.parametrize("suffix", ["md", "yaml"])
-def test_reflect_writes_a_sheet_that_start_reads_back(
-    tmp_path: Path, chat: Path, suffix: str
-) -> None:
-    from helpers import file_mode
-
-    out = tmp_path / f"my-prep.{suffix}"
-    keys = [line("Busy, learning a lot"), Keys.DOWN + Keys.ENTER, "n", line("8")]
-    args = ["reflect", "-f", str(chat), "--name", "Sam Lee", "-o", str(out)]
-    result = run_cli(args, keys)
-    assert result.exit_code == 0, result.output
-    assert file_mode(out) == 0o600
-    assert "Wrote" in result.stderr
-    mine = stored()
-    assert mine.kind == "reflection" and mine.person_name == "Sam Lee"
-    assert [s.id for s in mine.framework.stages] == ["think"]  # the preparation stages only
-    prepared = {"mood": "Busy, learning a lot", "direction": "Grow", "ready": False, "score": 8}
-    assert dict(mine.answers) == prepared
-    # the manager's side: the sheet is what the conversation starts from
-    answers = tmp_path / "answers.yaml"
-    answers.write_text("answers:\n  first: Ask\n", encoding="utf-8")
-    started = cli("start", "-f", str(chat), "--prep", str(out), "-a", str(answers), "--no-input")
-    assert started.exit_code == 0, started.output
-    held = stored()
-    assert held.kind == "conversation" and held.person_name == "Sam Lee"
-    assert {k: held.answers[k] for k in prepared} == prepared
-    assert {k: held.answer_sources[k] for k in prepared} == dict.fromkeys(prepared, "prep")
-
-
-def test_reflect_without_a_name_or_a_terminal_says_how(chat: Path) -> None:
-    result = cli("reflect", "-f", str(chat))
-    assert result.exit_code == 2
-    assert "topcli config set leader" in result.stderr
-    assert not Store().conversation_summaries()
-
-
-def test_reflect_asks_the_name_and_writes_a_paused_one_later(tmp_path: Path, chat: Path) -> None:
-    result = run_cli(["reflect", "-f", str(chat)], [line("Sam Lee"), line("Fine"), Keys.CTRL_C])
-    assert result.exit_code != 0
-    assert "topcli resume" in result.stderr
-    paused = stored()
-    assert paused.person_name == "Sam Lee" and dict(paused.answers) == {"mood": "Fine"}
-    sheet_text = cli("reflect", "--from", paused.id).stdout
-    assert "**For:** Sam Lee" in sheet_text
-    assert "{#mood}\n\n*A line or two.*\n\nFine\n" in sheet_text
-    assert cli("reflect", "--from", "nope").exit_code != 0
-
-
-@pytest.mark.parametrize("fmt", ["md", "yaml"])
-def test_a_filled_sheet_for_top_reads_back_as_written(fmt: str) -> None:
-    """Every question type on TOP's sheet, multi-line text included, survives the round trip."""
-    from prep_support import SAM_ANSWERS
-    from topcli.catalog import resolve_framework
-    from topcli.prep import write_prep
-    from topcli.prep_read import read_prep
-
-    top = resolve_framework("top")
-    text = write_prep(top, "Sam Lee", fmt=fmt, answers=SAM_ANSWERS)
-    prep = read_prep(text, framework=top, person="Sam Lee")
-    assert prep.answers == SAM_ANSWERS
-    assert not prep.problems and not prep.unmatched and not prep.unparsed
-
-
-def test_reflect_from_a_conversation_that_is_no_reflection_is_refused(
-    tmp_path: Path, chat: Path
-) -> None:
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(
-        "person: Sam\nanswers:\n  mood: ok\n  direction: Stay\n  ready: yes\n  score: 3\n"
-        "  first: Ask\n",
-        encoding="utf-8",
-    )
-    assert cli("start", "-f", str(chat), "-a", str(answers), "--no-input").exit_code == 0
-    result = cli("reflect", "--from", stored().id)
-    assert result.exit_code == 2
-    assert "not a reflection" in result.stderr
-
-
-def test_plan_schema_prints_version_2_and_version_1_stays_shipped() -> None:
-    from importlib.resources import files
-
-    printed = json.loads(cli("plan", "schema").stdout)
-    assert printed["$defs"]["schema_version"]["const"] == 2
-    assert "answer_sources" in printed["$defs"]["session"]["required"]
-    old = json.loads(files("topcli").joinpath("schemas", "session-v1.schema.json").read_text())
-    assert old["$defs"]["schema_version"]["const"] == 1
-    jsonschema.Draft202012Validator(old).validate(json.loads(V1_FILE.read_text("utf-8")))
 
 
 def test_a_sheet_from_a_framework_file_needs_that_file(tmp_path: Path, chat: Path) -> None:
