@@ -4,6 +4,7 @@ the way a person would, by editing its text."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from topcli.framework import Framework
@@ -111,3 +112,80 @@ def fill_yaml(sheet: str, answers: dict[str, Any]) -> str:
             new = f"  {qid}: {value}"
         sheet = re.sub(rf"^  {qid}:$", new, sheet, count=1, flags=re.MULTILINE)
     return sheet
+
+
+# --------------------------------------------------------------------------- --prep and reflect
+
+
+#: A small framework with a text, a select, a confirm and a number question before the plan.
+CHAT: dict[str, Any] = {
+    "id": "chat",
+    "name": "Chat",
+    "version": "1.0",
+    "stages": [
+        {
+            "id": "think",
+            "title": "Think",
+            "purpose": "Where you are.",
+            "questions": [
+                {"id": "mood", "prompt": "How are things?"},
+                {
+                    "id": "direction",
+                    "prompt": "Which way?",
+                    "type": "select",
+                    "choices": ["Stay", "Grow", "Move"],
+                },
+                {"id": "ready", "prompt": "Ready for more?", "type": "confirm"},
+                {
+                    "id": "score",
+                    "prompt": "How happy, 1 to 10?",
+                    "type": "number",
+                    "min": 1,
+                    "max": 10,
+                },
+            ],
+        },
+        {
+            "id": "plan",
+            "title": "Plan",
+            "questions": [
+                {"id": "first", "prompt": "First step?"},
+                {"id": "followup", "prompt": "Meet again?", "type": "followup"},
+            ],
+        },
+    ],
+}
+
+
+def write_chat(tmp_path: Path) -> Path:
+    """:data:`CHAT` as a framework file."""
+    import yaml
+
+    path = tmp_path / "chat.yaml"
+    path.write_text(yaml.safe_dump(CHAT, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def sheet(tmp_path: Path, framework: Path, person: str = "Sam Lee", **answers: str) -> Path:
+    """A Markdown sheet from 'topcli prep', filled in by the person; ``score="11"`` is not a
+    valid answer (kept as text)."""
+    from helpers import cli
+
+    path = tmp_path / "sam-prep.md"
+    result = cli("prep", person, "-f", str(framework), "-o", str(path))
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    for qid, value in answers.items():
+        text = tick(text, qid, value) if qid in ("direction", "ready") else fill(text, qid, value)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def stored() -> Any:
+    """The latest conversation in the test's store."""
+    from topcli.store import Store
+
+    store = Store()
+    row = store.latest_session_row()
+    assert row is not None
+    return store.load(row["id"])

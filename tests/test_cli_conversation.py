@@ -477,7 +477,7 @@ def test_sessions_show_json_is_the_whole_record() -> None:
     result = run(["sessions", "show", session_id[:5], "--json"])
     assert result.exit_code == 0
     record = json.loads(result.stdout)
-    assert record["schema_version"] == 1
+    assert record["schema_version"] == 2
     assert record["id"] == session_id
     assert record["person"]["name"] == "Kim Park"
     assert record["status"] == "complete"

@@ -45,7 +45,7 @@ def test_export_of_a_real_conversation_validates_and_has_iso_dates(
     session = hold_conversation(monkeypatch)
     data = json.loads(json_export.export(session))
     validate(data)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["started_at"] == "2026-03-02T09:00:00+00:00"
     assert data["followup"] == "2026-06-02"
     assert data["person"] == {
@@ -98,6 +98,7 @@ def test_output_is_deterministic_and_ends_with_a_newline(monkeypatch: pytest.Mon
         "framework",
         "answers",
         "answered_at",
+        "answer_sources",
         "followup",
     ]
 
@@ -114,7 +115,7 @@ def test_bundle_of_all_conversations_validates(monkeypatch: pytest.MonkeyPatch) 
     second = import_data(second_data)
     bundle = json.loads(json_export.export_many([first, second]))
     validate(bundle)
-    assert bundle["schema_version"] == 1
+    assert bundle["schema_version"] == 2
     assert [s["id"] for s in bundle["sessions"]] == [first.id, "0000beef"]
     assert bundle["sessions"][1]["previous_id"] == first.id
 
@@ -123,7 +124,7 @@ def test_bundle_of_all_conversations_validates(monkeypatch: pytest.MonkeyPatch) 
     "change",
     [
         lambda d: d.pop("answers"),
-        lambda d: d.update(schema_version=2),
+        lambda d: d.update(schema_version=3),
         lambda d: d.update(status="paused"),
         lambda d: d.update(started_at="2026-03-02 09:00"),
         lambda d: d["person"].update(created_at="yesterday"),

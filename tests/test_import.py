@@ -412,11 +412,11 @@ def test_newer_schema_version_says_to_upgrade(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     data = fixture_data(monkeypatch)
-    data["schema_version"] = 2
+    data["schema_version"] = 3
     data["something_new"] = {"from": "the future"}
     result = run_cli(["sessions", "import", str(write(tmp_path, data))])
     assert result.exit_code == 8
-    assert "written by a newer topcli (schema_version 2)" in result.stderr
+    assert "written by a newer topcli (schema_version 3)" in result.stderr
     assert "pip install -U topcli" in result.stderr
 
 

@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -62,10 +63,31 @@ def test_a_0_1_0_database_is_migrated_with_a_backup_and_a_note(old_home: Path) -
     again.close()
 
 
+def as_version_2(document: dict[str, Any]) -> dict[str, Any]:
+    """A 0.1.0 export (``schema_version`` 1) as this release writes the same content: version 2,
+    where each conversation also says where its answers came from (a 0.1.0 file: nowhere else)."""
+
+    def session(data: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out[key] = 2 if key == "schema_version" else value
+            if key == "answered_at":
+                out["answer_sources"] = {}
+        return out
+
+    return {"schema_version": 2, "sessions": [session(s) for s in document["sessions"]]}
+
+
 def test_every_conversation_exports_exactly_as_0_1_0_did(old_home: Path) -> None:
+    """The same content, byte for byte, apart from what version 2 of the format adds (the
+    version line and an empty ``answer_sources``): the comparison is of content."""
+    from topcli.exporters.json_export import dumps
+
     result = CliRunner().invoke(app, ["plan", "export", "--all", "--json"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == (RELEASE / "export.json").read_text()
+    old = json.loads((RELEASE / "export.json").read_text())
+    assert old["schema_version"] == 1
+    assert result.stdout == dumps(as_version_2(old))
 
 
 def test_drafts_follow_ups_and_action_lookups_survive_the_migration(old_home: Path) -> None:

@@ -8,6 +8,10 @@ first conversation and a check-in (where the framework comes from, who it is wit
 before the first question) is a :class:`NewConversation`, made by :func:`start_session` or
 :func:`start_checkin`.
 
+A preparation sheet (``--prep``) is read by :func:`_prepare` with the other refusals: its
+answers join the given ones without a terminal, or are offered as each question's starting
+answer in one (:mod:`topcli.prep_use`); where each given answer came from is stored with it.
+
 Finishing depends on the kind too: :func:`finish` applies a check-in's outcome, here and not in
 ``topcli checkin``, so finishing a check-in through ``topcli resume`` applies it as well.
 
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from topcli.framework import Framework
+from topcli.prep_use import Prepared
 from topcli.prompts import Prompter
 from topcli.runner import SessionRunner
 from topcli.session import Session
@@ -45,6 +50,10 @@ class StartRequest:
     interactive: bool = True
     #: ``--new-person``: create a new person even when the name nearly matches someone stored.
     new_person: bool = False
+    #: A filled-in preparation sheet (``--prep``), and whether to use one written for
+    #: another person or framework without asking (``--force``).
+    prep_file: str | None = None
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,10 @@ class NewConversation:
     #: ``--new-person``: a name near a stored one is someone new, not a question.
     new_person: bool = False
     store_kwargs: dict[str, Any] = field(default_factory=dict)
+    #: Where given answers came from (``'answers-file'``, ``'prep'``), by question id.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    #: Prepared answers to offer in the terminal (see :mod:`topcli.prep_use`).
+    prepared: Prepared | None = None
 
 
 def finish(store: Store, session: Session) -> None:
@@ -127,28 +140,90 @@ def hold(
     with store.transaction():
         row = row if row is not None else store.person_for_new_session(name)
         session_id = create_with_answers(
-            store, row["id"], new.framework, parsed, **new.store_kwargs
+            store, row["id"], new.framework, parsed, sources=new.sources, **new.store_kwargs
         )
     if terminal is not None:
         terminal.console.print(new.intro(session_id, row["name"]) + _SAVED_AS_YOU_GO)
-    return runner(store, terminal or ScriptedPrompter({}), today).run(session_id)
+    if terminal is None or new.prepared is None:
+        return runner(store, terminal or ScriptedPrompter({}), today).run(session_id)
+    from topcli.prep_use import PreparedPrompter
+
+    prompter = PreparedPrompter(terminal, new.prepared)
+    try:
+        runner(store, prompter, today).run(session_id)
+    finally:
+        # kept as prepared, also when paused: 'sessions show' and the export say so
+        store.mark_source(session_id, sorted(prompter.kept), "prep")
+    return store.load(session_id)
 
 
 def create_with_answers(
-    store: Store, person_id: str, framework: Framework, given: dict[str, Any], **kwargs: Any
+    store: Store,
+    person_id: str,
+    framework: Framework,
+    given: dict[str, Any],
+    *,
+    sources: Mapping[str, str] | None = None,
+    **kwargs: Any,
 ) -> str:
     """Create a session holding the (already checked) answers from an answers file.
 
     They are kept at once, in the same transaction as the session, so a pause at the first
     question the file leaves open loses none of them, and ``topcli resume`` asks only what is
-    still missing. ``kwargs`` go to :meth:`Store.create_session` (kind, previous_id).
+    still missing. ``sources`` records where answers came from (an answers file, the person's
+    preparation). ``kwargs`` go to :meth:`Store.create_session` (kind, previous_id).
     """
+    sources = sources or {}
     with store.transaction():
         session_id = store.create_session(person_id, framework, **kwargs)
         for _, question in framework.questions():
             if question.id in given:
-                store.save_answer(session_id, question, given[question.id])
+                store.save_answer(
+                    session_id, question, given[question.id], source=sources.get(question.id)
+                )
     return session_id
+
+
+def _prepare(
+    prep_file: str | None,
+    framework: Framework,
+    person: str | None,
+    given: Mapping[str, Any],
+    *,
+    interactive: bool,
+    answers_file: str | None,
+    force: bool,
+    today: date,
+    base: Framework | None = None,
+) -> tuple[Mapping[str, Any], dict[str, str], Prepared | None, str | None]:
+    """Bring a preparation sheet in (``--prep``): the answers to start with, where each came
+    from, what to offer in the terminal, and who the sheet says prepared it.
+
+    ``base`` is the framework a check-in revisits (the sheet was written from it). Refusals
+    (an empty or unreadable sheet, one for someone else that is not accepted) come here,
+    before anything is created.
+    """
+    from topcli import prep_use
+
+    if not prep_file:
+        answers, sources, _ = prep_use.merge(None, given, as_given=True)
+        return answers, sources, None, None
+    prepared, mismatches = prep_use.read(prep_file, base or framework, person)
+    prep_use.accept(prep_file, mismatches, interactive=interactive, force=force, today=today)
+    if base is not None:
+        prepared = prep_use.for_checkin(prepared, base, framework)
+    as_given = not interactive or answers_file is not None
+    prep_use.report(prepared, interactive=interactive)
+    answers, sources, offered = prep_use.merge(prepared, given, as_given=as_given)
+    if interactive and offered is None:
+        # the prepared answers are given; what is not usable as written is still shown
+        offered = prep_use.Prepared(
+            source=prepared.source,
+            person=prepared.person,
+            unparsed=prepared.unparsed,
+            notes=prepared.notes,
+        )
+    return answers, sources, offered, prepared.person
 
 
 def _escape(text: str) -> str:
@@ -176,7 +251,23 @@ def start_session(request: StartRequest, on_ready: Callable[[], None] | None = N
         if looks_like_path(framework_ref) and request.answers_file:
             # a path in an answers file is relative to that file, wherever topcli runs from
             framework_ref = str(Path(request.answers_file).parent / framework_ref)
+    if framework_ref is None and request.prep_file:
+        from topcli.prep_use import sheet_framework
+
+        framework_ref = sheet_framework(request.prep_file)  # the one it was prepared with
     framework = with_plugin_questions(resolve_framework(framework_ref))
+    person = request.person or (str(given["person"]) if given.get("person") else None)
+    answers, sources, prepared, sheet_person = _prepare(
+        request.prep_file,
+        framework,
+        person,
+        given["answers"],
+        interactive=request.interactive,
+        answers_file=request.answers_file,
+        force=request.force,
+        today=today,
+    )
+    person = person or sheet_person
 
     def intro(session_id: str, name: str) -> str:
         return (
@@ -186,13 +277,15 @@ def start_session(request: StartRequest, on_ready: Callable[[], None] | None = N
 
     new = NewConversation(
         framework=framework,
-        given=given["answers"],
+        given=answers,
         answers_file=request.answers_file,
         missing_hint="answer them in an answers file (--answers FILE, see docs/frameworks.md) "
         "or run 'topcli start' in a terminal",
         intro=intro,
-        person=request.person or (str(given["person"]) if given.get("person") else None),
+        person=person,
         new_person=request.new_person,
+        sources=sources,
+        prepared=prepared,
     )
     return hold(new, today, interactive=request.interactive, on_ready=on_ready)
 
@@ -203,6 +296,8 @@ def start_checkin(
     *,
     answers_file: str | None = None,
     interactive: bool = True,
+    prep_file: str | None = None,
+    force: bool = False,
 ) -> Session:
     """``topcli checkin``: build the check-in from the person's last plan, then :func:`hold` it."""
     from topcli import clock
@@ -220,6 +315,24 @@ def start_checkin(
     if answers_file:
         given = load_answers_file(answers_file)
         check_answers_file(store, given, person, answers_file)
+    if prep_file and basis.base is None:
+        from topcli.errors import UsageError
+
+        raise UsageError(
+            f"this check-in revisits no stages, so {prep_file} cannot be brought in",
+            hint="hold it without --prep",
+        )
+    answers, sources, prepared, _ = _prepare(
+        prep_file,
+        framework,
+        person["name"],
+        given["answers"],
+        interactive=interactive,
+        answers_file=answers_file,
+        force=force,
+        today=today,
+        base=basis.base.framework if basis.base is not None else None,
+    )
     reviewed = plural(len(basis.open_actions), "open action")
     last = basis.previous.started_at[:10]
 
@@ -231,13 +344,15 @@ def start_checkin(
 
     new = NewConversation(
         framework=framework,
-        given=given["answers"],
+        given=answers,
         answers_file=answers_file,
         missing_hint="answer them in an answers file (--answers FILE) or run 'topcli checkin' "
         "in a terminal",
         intro=intro,
         person_row=person,
         store_kwargs={"kind": "checkin", "previous_id": basis.previous.id},
+        sources=sources,
+        prepared=prepared,
     )
     return hold(new, today, interactive=interactive, store=store)
 

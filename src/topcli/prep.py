@@ -25,8 +25,9 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from topcli.errors import UsageError, did_you_mean
 from topcli.framework import Framework, Question, Stage
@@ -184,10 +185,13 @@ def write_prep(
     fmt: str = "md",
     *,
     today: date | None = None,
+    answers: Mapping[str, Any] | None = None,
 ) -> str:
     """The preparation sheet for ``person``, as Markdown (``fmt="md"``) or YAML.
 
     ``stages`` default to :func:`default_stages`; ``today`` (the date on the sheet) to the clock.
+    ``answers`` (canonical, by question id) fill the sheet in, as ``topcli reflect`` does: the
+    same sheet, read back by :func:`topcli.prep_read.read_prep` like one filled in by hand.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown sheet format '{fmt}'", hint="use md or yaml")
@@ -198,10 +202,24 @@ def write_prep(
     person = check_person(person)
     chosen = list(stages) if stages is not None else choose_stages(framework, None)
     writer = _markdown if fmt == "md" else _yaml
-    return writer(framework, person, chosen, today)
+    return writer(framework, person, chosen, today, answers or {})
 
 
-def _markdown(framework: Framework, person: str, stages: list[Stage], today: date) -> str:
+def _ticked(question: Question, choice: str, answer: Any) -> bool:
+    if question.type == "confirm":
+        return answer is not None and (choice == "Yes") == bool(answer)
+    if question.type == "multiselect":
+        return choice in (answer or ())
+    return choice == answer
+
+
+def _markdown(
+    framework: Framework,
+    person: str,
+    stages: list[Stage],
+    today: date,
+    answers: Mapping[str, Any],
+) -> str:
     numbers = {q.id: n for n, (_, q) in enumerate(sheet_questions(stages), start=1)}
     out = [
         f"# {TITLE}",
@@ -233,14 +251,26 @@ def _markdown(framework: Framework, person: str, stages: list[Stage], today: dat
                 "",
             ]
             boxes = choices_of(question)
+            answer = answers.get(question.id)
             if boxes:
-                out += [f"- [ ] {one_line(choice)}" for choice in boxes] + [""]
+                out += [
+                    f"- [{'x' if _ticked(question, c, answer) else ' '}] {one_line(c)}"
+                    for c in boxes
+                ] + [""]
+            elif answer is not None and str(answer).strip():
+                out += [str(answer).strip(), ""]
             # room to answer: a blank line a person types into (formatters collapse it)
             out += [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _yaml(framework: Framework, person: str, stages: list[Stage], today: date) -> str:
+def _yaml(
+    framework: Framework,
+    person: str,
+    stages: list[Stage],
+    today: date,
+    answers: Mapping[str, Any],
+) -> str:
     numbers = {q.id: n for n, (_, q) in enumerate(sheet_questions(stages), start=1)}
     out = [
         f"# {TITLE}",
@@ -269,18 +299,28 @@ def _yaml(framework: Framework, person: str, stages: list[Stage], today: date) -
             out += [""]
             out += _comment(f"{numbers[question.id]}. {question.prompt}", "  ")
             out += _comment(instruction(question, numbers, "yaml"), "  ")
-            out += _yaml_slot(question)
+            out += _yaml_slot(question, answers.get(question.id))
     return "\n".join(out) + "\n"
 
 
-def _yaml_slot(question: Question) -> list[str]:
-    """The comment lines with the choices, and the key with room for the answer."""
+def _yaml_slot(question: Question, answer: Any = None) -> list[str]:
+    """The comment lines with the choices, and the key with room for (or with) the answer."""
     key = f"  {question.id}:"
-    if question.type in ("select", "multiselect"):
-        return [f"  #   {_scalar(c)}" for c in question.choices] + [key]
+    choices = [f"  #   {_scalar(c)}" for c in question.choices]
     if question.type == "long_text":
-        return [f"{key} |", ""]
-    return [key]
+        text = "" if answer is None else str(answer).strip("\n")
+        return [f"{key} |", *(f"    {line}" if line.strip() else "" for line in text.split("\n"))]
+    if answer is None or answer == []:
+        return [*choices, key]
+    if question.type == "multiselect":
+        value = "[" + ", ".join(json.dumps(a, ensure_ascii=False) for a in answer) + "]"
+    elif question.type == "confirm":
+        value = "yes" if answer else "no"
+    elif question.type in ("number",):
+        value = str(answer)
+    else:
+        value = json.dumps(str(answer), ensure_ascii=False)
+    return [*choices, f"{key} {value}"]
 
 
 def _comment(text: str, indent: str) -> list[str]:

@@ -94,8 +94,16 @@ def conversation_table(session: Session) -> Table:
         if question.private:
             # plain text, so every terminal shows it: the leader's notes, never shared
             prompt += f"  {PRIVATE_MARKER}"
-        table.add_row(Text(stage.title), Text(prompt), Text(format_answer(question, value)))
+        answer = Text(format_answer(question, value))
+        source = session.answer_sources.get(question.id)
+        if source:
+            answer.append(f"\n({SOURCE_MARKS.get(source, source)})", style="dim")
+        table.add_row(Text(stage.title), Text(prompt), answer)
     return table
+
+
+#: How ``sessions show`` marks an answer that was not given in the conversation itself.
+SOURCE_MARKS = {"prep": "as prepared", "answers-file": "from the answers file"}
 
 
 def session_heading(session: Session) -> str:

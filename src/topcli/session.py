@@ -2,8 +2,9 @@
 
 A session carries the framework it was held with (as it was then, plugin questions included), so
 it can be shown and exported after a plugin is uninstalled or the framework file has changed.
-:meth:`Session.to_dict` is exactly the content of the JSON export (``schema_version`` 1,
-documented in ``docs/export-format.md``).
+:meth:`Session.to_dict` is exactly the content of the JSON export (``schema_version`` 2,
+documented in ``docs/export-format.md``): version 2 added ``answer_sources``, where answers came
+from (the person's preparation, an answers file).
 
 Questions a framework marks ``private`` hold the leader's own notes. :meth:`Session.shared` is the
 conversation without them, what every shared export is given; :meth:`Session.is_private` tells an
@@ -16,14 +17,17 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from topcli.framework import Framework, Question, Stage
 from topcli.validation import framework_from_data
 
-EXPORT_SCHEMA_VERSION = 1
+EXPORT_SCHEMA_VERSION = 2
+
+#: Where an answer can come from besides the conversation itself (stored in ``answers.source``).
+ANSWER_SOURCES = ("prep", "answers-file")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Session:
     answered_at: Mapping[str, str]
     #: When the person was first recorded (kept so an import restores them exactly).
     person_created_at: str | None = None
+    #: question id -> where the answer came from (``'prep'``, ``'answers-file'``); answers
+    #: given in the conversation itself are not listed.
+    answer_sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_store(
@@ -69,6 +76,7 @@ class Session:
             by_question.setdefault(action["question_id"], []).append(public)
         answers: dict[str, Any] = {}
         answered_at: dict[str, str] = {}
+        sources: dict[str, str] = {}
         for answer in answer_rows:
             qid = answer["question_id"]
             value = json.loads(answer["value_json"])
@@ -78,6 +86,8 @@ class Session:
                 value = []
             answers[qid] = value
             answered_at[qid] = answer["answered_at"]
+            if answer["source"]:
+                sources[qid] = answer["source"]
         return cls(
             id=row["id"],
             person_id=person["id"],
@@ -92,6 +102,7 @@ class Session:
             answers=MappingProxyType(answers),
             answered_at=MappingProxyType(answered_at),
             person_created_at=person["created_at"],
+            answer_sources=MappingProxyType(sources),
         )
 
     # ------------------------------------------------------------------ derived views
@@ -197,6 +208,7 @@ class Session:
             "framework": self.framework.to_dict(),
             "answers": {k: _plain(v) for k, v in self.answers.items()},
             "answered_at": dict(self.answered_at),
+            "answer_sources": dict(self.answer_sources),
             "followup": self.followup,
         }
 

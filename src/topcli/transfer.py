@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from topcli.errors import AnswerError, FrameworkError, ImportFileError, did_you_mean
 from topcli.session import EXPORT_SCHEMA_VERSION
+from topcli.transfer_sources import check_sources, session_keys
 from topcli.wording import plural
 
 if TYPE_CHECKING:
@@ -339,7 +340,8 @@ def _check_session(
 
     if isinstance(data, dict):
         _check_version(data, source, where)
-    _check_keys(data, SESSION_KEYS, source, where)
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    _check_keys(data, session_keys(SESSION_KEYS, version), source, where)
 
     def at(key: str) -> str:
         return _join(where, key)
@@ -410,6 +412,7 @@ def _check_session(
         _fail(source, at("answered_at"), "must have exactly the question ids of 'answers'")
     for qid, stamp in answered_at.items():
         _timestamp(stamp, source, at(f"answered_at.{qid}"))
+    check_sources(data, lambda key, message: _fail(source, at(key), message))
 
     followup = next(
         (

@@ -34,6 +34,19 @@ def checkin(
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
     ),
+    prep: str = typer.Option(
+        None,
+        "--prep",
+        help="A filled-in preparation sheet (topcli prep / reflect): each prepared answer is "
+        "offered to keep or edit; without a terminal it counts as given.",
+        metavar="FILE",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Use a --prep sheet written for another person or framework without asking.",
+        metavar="",
+    ),
 ) -> None:
     """A follow-up conversation that starts from the person's last plan.
 
@@ -61,7 +74,9 @@ def checkin(
                 raise no_earlier_conversation(person) from None
             _start_first(person)
             return
-    session = start_checkin(store, row, answers_file=answers, interactive=interactive)
+    session = start_checkin(
+        store, row, answers_file=answers, interactive=interactive, prep_file=prep, force=force
+    )
     _print_review(session)
     print_summary(session)
 

@@ -44,6 +44,20 @@ def start(
         help="A new person, even if the name is close to someone stored ('Sam' beside 'Sam Lee').",
         metavar="",
     ),
+    prep: Path = typer.Option(
+        None,
+        "--prep",
+        help="A filled-in preparation sheet (topcli prep / reflect): each prepared answer is "
+        "offered to keep or edit; without a terminal it counts as given.",
+        dir_okay=False,
+        metavar="FILE",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Use a --prep sheet written for another person or framework without asking.",
+        metavar="",
+    ),
 ) -> None:
     """Hold a guided career conversation, stage by stage. Every answer is saved as you go."""
     from topcli.pipeline import StartRequest, start_session
@@ -56,6 +70,8 @@ def start(
             answers_file=str(answers) if answers else None,
             interactive=not no_input and is_interactive(),
             new_person=new_person,
+            prep_file=str(prep) if prep else None,
+            force=force,
         ),
         on_ready=report_plugin_warnings,
     )

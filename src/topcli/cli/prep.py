@@ -12,7 +12,11 @@ from topcli.cli._base import console, one_person, person_option
 
 
 def register(app: typer.Typer) -> None:
+    """``prep`` and ``reflect``: the two ways a sheet for the person comes to be."""
+    from topcli.cli import reflect
+
     app.command()(prep)
+    reflect.register(app)
 
 
 def prep(

@@ -1,7 +1,7 @@
 """The JSON export: the complete, versioned record of a conversation (``docs/export-format.md``).
 
 One conversation is exactly :meth:`topcli.session.Session.to_dict`; several (``--all``) are a
-bundle ``{"schema_version": 1, "sessions": [...]}``, oldest first. Both validate against the
+bundle ``{"schema_version": 2, "sessions": [...]}``, oldest first. Both validate against the
 JSON Schema shipped in the package (:func:`schema_text`, ``topcli plan schema``), and
 ``topcli sessions import`` reads both back exactly.
 """

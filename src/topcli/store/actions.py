@@ -236,7 +236,8 @@ class ActionsMixin:
                 )
             ]
             db.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?) ON CONFLICT (session_id, question_id)"
+                "INSERT INTO answers (session_id, question_id, value_json, answered_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, question_id)"
                 " DO UPDATE SET value_json = excluded.value_json",
                 (session_id, question_id, json.dumps(ids), now),
             )

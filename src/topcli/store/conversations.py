@@ -142,11 +142,23 @@ class ConversationsMixin:
                 hint="'topcli sessions list' shows the conversations there are",
             )
 
-    def save_answer(self, session_id: str, question: Question, value: Any) -> None:
-        """Store one answer at once, in its own transaction. Actions get rows with stable ids."""
-        self.save_answers(session_id, [(question, value)])
+    def save_answer(
+        self, session_id: str, question: Question, value: Any, *, source: str | None = None
+    ) -> None:
+        """Store one answer at once, in its own transaction. Actions get rows with stable ids.
 
-    def save_answers(self, session_id: str, answers: Iterable[tuple[Question, Any]]) -> None:
+        ``source`` records where the answer came from (``None``: asked in the conversation,
+        ``'prep'``, ``'answers-file'``); saving an answer again replaces it with the new one's.
+        """
+        self.save_answers(session_id, [(question, value)], source=source)
+
+    def save_answers(
+        self,
+        session_id: str,
+        answers: Iterable[tuple[Question, Any]],
+        *,
+        source: str | None = None,
+    ) -> None:
         """Store several answers in one transaction (e.g. every defaulted answer at once)."""
         now = clock.timestamp()
         with self.transaction() as db:
@@ -168,8 +180,10 @@ class ConversationsMixin:
                         (str(value) if value else None, session_id),
                     )
                 db.execute(
-                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
-                    (session_id, question.id, json.dumps(stored, ensure_ascii=False), now),
+                    "INSERT OR REPLACE INTO answers"
+                    " (session_id, question_id, value_json, answered_at, source)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (session_id, question.id, json.dumps(stored, ensure_ascii=False), now, source),
                 )
                 db.execute(
                     "DELETE FROM drafts WHERE session_id = ? AND question_id = ?",
@@ -200,6 +214,15 @@ class ConversationsMixin:
                 )
             db.execute(
                 "UPDATE sessions SET updated_at = ? WHERE id = ?", (clock.timestamp(), session_id)
+            )
+
+    def mark_source(self, session_id: str, question_ids: Iterable[str], source: str) -> None:
+        """Record that these (already saved) answers came from ``source``, e.g. kept as the
+        person prepared them. Answers not saved are left alone."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE answers SET source = ? WHERE session_id = ? AND question_id = ?",
+                [(source, session_id, qid) for qid in question_ids],
             )
 
     def draft(self, session_id: str, question_id: str) -> Any:
@@ -309,6 +332,7 @@ class ConversationsMixin:
             ),
         )
         rows = []
+        sources = data.get("answer_sources") or {}  # schema_version 2; a version 1 file: none
         for question_id, value in data["answers"].items():
             stored = value
             if question_id in action_questions:
@@ -319,9 +343,14 @@ class ConversationsMixin:
                     question_id,
                     json.dumps(stored, ensure_ascii=False),
                     data["answered_at"][question_id],
+                    sources.get(question_id),
                 )
             )
-        db.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)", rows)
+        db.executemany(
+            "INSERT INTO answers (session_id, question_id, value_json, answered_at, source)"
+            " VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
 
     # ------------------------------------------------------------------ reading
 

@@ -121,13 +121,15 @@ class EditsMixin:
                     )
                 stored = json.dumps(value, ensure_ascii=False)
                 changed = db.execute(
-                    "UPDATE answers SET value_json = ?, answered_at = ?"
+                    # an edited answer is the leader's own now, not as prepared or as in a file
+                    "UPDATE answers SET value_json = ?, answered_at = ?, source = NULL"
                     " WHERE session_id = ? AND question_id = ?",
                     (stored, at, session_id, question.id),
                 ).rowcount
                 if not changed:
                     db.execute(
-                        "INSERT INTO answers VALUES (?, ?, ?, ?)",
+                        "INSERT INTO answers (session_id, question_id, value_json, answered_at)"
+                        " VALUES (?, ?, ?, ?)",
                         (session_id, question.id, stored, at),
                     )
             for question in removed:

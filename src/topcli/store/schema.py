@@ -9,8 +9,9 @@ Schema 2, one table per thing, each framework snapshot stored once:
 - ``sessions(id, person_id, kind, previous_id, framework_id, framework_version, snapshot_id,
   status, started_at, updated_at, completed_at, followup)``: conversations and check-ins;
   ``followup`` mirrors the follow-up answer so listings need not read answers.
-- ``answers(session_id, question_id, value_json, answered_at)``: actions answers hold the list
-  of their action ids.
+- ``answers(session_id, question_id, value_json, answered_at, source)``: actions answers hold
+  the list of their action ids; ``source`` says where an answer came from: ``NULL`` (asked in
+  the conversation), ``'prep'`` (the person's preparation sheet) or ``'answers-file'``.
 - ``actions(id, session_id, question_id, position, what, due, success, support, status,
   carried_from, created_at, updated_at)`` and ``action_notes(id, action_id, at, status, text)``.
 - ``drafts(session_id, question_id, value_json)``: what was typed of an unfinished answer.
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS answers (
     question_id TEXT NOT NULL,
     value_json TEXT,
     answered_at TEXT NOT NULL,
+    source TEXT,
     PRIMARY KEY (session_id, question_id)
 );
 CREATE TABLE IF NOT EXISTS actions (
@@ -208,6 +210,8 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
     # the framework text now lives once, in snapshots
     db.execute("ALTER TABLE sessions DROP COLUMN framework_json")
     db.execute(table_ddl("edits"))  # corrections after the fact (new in schema 2)
+    # where each answer came from; nothing a 0.1.0 file holds is known to come from elsewhere
+    db.execute("ALTER TABLE answers ADD COLUMN source TEXT")
 
 
 #: ``MIGRATIONS[n]`` takes a schema ``n + 1`` database to schema ``n + 2``.

@@ -1,0 +1,103 @@
+"""``topcli reflect``: answer the preparation questions yourself and write the sheet to send."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from topcli.cli._base import console, report_plugin_warnings
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(reflect)
+
+
+def reflect(
+    framework: str = typer.Option(
+        None,
+        "--framework",
+        "-f",
+        help="Framework id (top, grow, ...) or path to a YAML file.",
+        show_default="top",
+        metavar="ID|PATH",
+    ),
+    stages: list[str] = typer.Option(
+        None,
+        "--stage",
+        "-s",
+        help="A stage to prepare (repeat for several).",
+        show_default="the stages before the plan: think, opportunities",
+        metavar="ID",
+    ),
+    name: str = typer.Option(
+        None,
+        "--name",
+        help="Your name on the sheet.",
+        show_default="the config's leader, else asked",
+        metavar="NAME",
+    ),
+    md: bool = typer.Option(False, "--md", help="Markdown (the default).", metavar=""),
+    as_yaml: bool = typer.Option(
+        False, "--yaml", help="YAML: an answers file with each question as a comment.", metavar=""
+    ),
+    output: Path = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write the sheet to this file (mode 0600) instead of standard output.",
+        metavar="FILE",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite the output file if it exists.", metavar=""
+    ),
+    from_id: str = typer.Option(
+        None,
+        "--from",
+        help="Write the sheet of an earlier reflection (e.g. one finished with "
+        "'topcli resume') instead of asking again.",
+        metavar="SESSION_ID",
+    ),
+) -> None:
+    """Prepare for your own career conversation: answer the questions of the stages before
+    the plan, saved as you go, then get the filled-in sheet to send (read with 'start --prep').
+
+    Examples: topcli reflect -o my-prep.md;  topcli reflect --yaml -o my-prep.yaml
+    """
+    from topcli.catalog import resolve_framework, with_plugin_questions
+    from topcli.errors import UsageError
+    from topcli.prep import check_person, choose_stages
+    from topcli.prompts import is_interactive
+    from topcli.reflect import hold_reflection, sheet_from, stored_reflection, your_name
+
+    if md and as_yaml:
+        raise UsageError("--md and --yaml cannot be used together", hint="choose one form")
+    fmt = "yaml" if as_yaml else "md"
+    if not md and not as_yaml and output is not None:
+        fmt = "yaml" if output.suffix.lower() in (".yaml", ".yml") else "md"
+    if from_id is not None:
+        session, chosen = stored_reflection(from_id)
+    else:
+        chosen = with_plugin_questions(resolve_framework(framework))
+        picked = choose_stages(chosen, stages)
+        interactive = is_interactive()
+        person = check_person(your_name(name, interactive=interactive))
+        session = hold_reflection(chosen, picked, person, interactive=interactive)
+        report_plugin_warnings()
+    _write(sheet_from(session, chosen, fmt), output, force, fmt, session.person_name)
+
+
+def _write(text: str, output: Path | None, force: bool, fmt: str, person: str) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    from rich.markup import escape
+
+    from topcli.exporters.service import write_export
+
+    write_export(output, text.encode("utf-8"), force=force)
+    console(stderr=True).print(
+        f"Wrote {escape(str(output))}: your preparation, {escape(person)} "
+        f"({'YAML' if fmt == 'yaml' else 'Markdown'}). Send it ahead of the conversation."
+    )
