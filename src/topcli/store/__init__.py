@@ -25,6 +25,7 @@ from pathlib import Path
 from topcli.errors import NotFoundError, StorageError, UsageError
 from topcli.store import schema
 from topcli.store.actions import ACTION_STATUSES, ActionsMixin
+from topcli.store.answers import AnswersMixin
 from topcli.store.connection import DB_NAME, connect, mapped, private_dir, transaction
 from topcli.store.conversations import ConversationsMixin
 from topcli.store.edits import EditsMixin
@@ -66,7 +67,7 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("topcli", appauthor=False))
 
 
-class Store(PeopleMixin, ConversationsMixin, ActionsMixin, EditsMixin):
+class Store(AnswersMixin, PeopleMixin, ConversationsMixin, ActionsMixin, EditsMixin):
     """All reads and writes of conversations, people and actions.
 
     Opening an older database migrates it (a backup copy beside it first); then
