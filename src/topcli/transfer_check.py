@@ -1,11 +1,11 @@
-"""The field checks of ``topcli sessions import``: is this exactly a topcli JSON export?
+"""The field checks of ``topcli sessions import``: is this conversation exactly as exported?
 
-:func:`parse_export` reads the file as JSON (duplicate keys, NaN and nesting beyond the limit
-refused) and checks every conversation field by field, mirroring the shipped JSON Schema (the
-tests check the two agree), so importing needs no schema library. It also refuses text topcli
-never stores (NUL, lone surrogates: :func:`topcli.safetext.text_problem`) wherever it is in the
-file, and a carried-from chain that points at itself. Nothing here touches the store:
-:mod:`topcli.transfer` checks the file against what is stored and writes it.
+:func:`check_session` checks one conversation of a JSON export field by field, mirroring the
+shipped JSON Schema (the tests check the two agree), so importing needs no schema library;
+answers go through the same ``Question.parse`` as typed ones. Every refusal is an
+:class:`~topcli.errors.ImportFileError` naming the file and the field's path
+(``sessions[0].answers.actions[1].due``). Reading the file, the whole-file checks and the
+checks against the store are in :mod:`topcli.transfer`.
 """
 
 from __future__ import annotations
@@ -67,51 +67,6 @@ class Checked:
     where: str
 
 
-def parse_export(text: str, *, source: str) -> list[Checked]:
-    """The conversations in an export file, each checked; raises on the first problem."""
-    from topcli.safejson import check_nesting
-
-    try:
-        document = check_nesting(
-            lambda: json.loads(
-                text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant
-            ),
-            text,
-            source=source,
-            error=ImportFileError,
-            hint="give a file written by 'topcli plan export --json'",
-        )
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
-            hint="give a file written by 'topcli plan export --json'",
-        ) from None
-    except ValueError as exc:
-        raise ImportFileError(
-            f"{source}: not valid JSON: {exc}",
-            hint="give a file written by 'topcli plan export --json'",
-        ) from None
-    if not isinstance(document, dict):
-        refuse(source, "", "an export is a JSON object with 'schema_version'")
-    _check_version(document, source, "")
-    if "sessions" in document and "id" not in document:
-        _check_keys(document, BUNDLE_KEYS, source, "")
-        sessions = document["sessions"]
-        if not isinstance(sessions, list):
-            refuse(source, "sessions", "must be a list of conversations")
-        items = [(s, f"sessions[{n}]") for n, s in enumerate(sessions)]
-    else:
-        items = [(document, "")]
-    # conversations held with the same framework share one parsed, canonical copy of it
-    frameworks: dict[str, tuple[Any, dict[str, Any]]] = {}
-    checked = [_check_session(data, source, where, frameworks) for data, where in items]
-    _check_unique(checked, source)
-    return checked
-
-
-# --------------------------------------------------------------------------- checks
-
-
 def refuse(source: str, where: str, message: str, hint: str | None = None) -> NoReturn:
     location = f"{source}: {where}" if where else source
     raise ImportFileError(
@@ -121,31 +76,18 @@ def refuse(source: str, where: str, message: str, hint: str | None = None) -> No
     )
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _join(where: str, key: str | int) -> str:
+def join_path(where: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{where}[{key}]"
     return f"{where}.{key}" if where else key
 
 
-def _check_version(data: Mapping[str, Any], source: str, where: str) -> None:
+def check_version(data: Mapping[str, Any], source: str, where: str) -> None:
     version = data.get("schema_version")
     if "schema_version" not in data:
         refuse(source, where, "'schema_version' is missing")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        refuse(source, _join(where, "schema_version"), f"{version!r} is not a format version")
+        refuse(source, join_path(where, "schema_version"), f"{version!r} is not a format version")
     if version > EXPORT_SCHEMA_VERSION:
         raise ImportFileError(
             f"{source}: written by a newer topcli (schema_version {version}); this topcli reads "
@@ -154,7 +96,7 @@ def _check_version(data: Mapping[str, Any], source: str, where: str) -> None:
         )
 
 
-def _check_keys(data: Any, keys: Sequence[str], source: str, where: str) -> dict[str, Any]:
+def check_keys(data: Any, keys: Sequence[str], source: str, where: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         refuse(source, where or "(top)", f"must be an object with {', '.join(keys)}")
     for key in data:
@@ -240,7 +182,7 @@ def _kind(value: Any) -> str:
     )
 
 
-def _check_session(
+def check_session(
     data: Any,
     source: str,
     where: str,
@@ -250,17 +192,17 @@ def _check_session(
     from topcli.validation import framework_from_data
 
     if isinstance(data, dict):
-        _check_version(data, source, where)
-    _check_keys(data, SESSION_KEYS, source, where)
+        check_version(data, source, where)
+    check_keys(data, SESSION_KEYS, source, where)
 
     def at(key: str) -> str:
-        return _join(where, key)
+        return join_path(where, key)
 
     _ident(data["id"], source, at("id"))
     if not isinstance(data["kind"], str) or not _KIND_RE.match(data["kind"]):
         refuse(source, at("kind"), f"{data['kind']!r} is not a conversation kind")
     _ident(data["previous_id"], source, at("previous_id"), nullable=True)
-    person = _check_keys(data["person"], PERSON_KEYS, source, at("person"))
+    person = check_keys(data["person"], PERSON_KEYS, source, at("person"))
     _ident(person["id"], source, at("person.id"))
     _string(person["name"], source, at("person.name"), nonempty=True)
     _timestamp(person["created_at"], source, at("person.created_at"))
@@ -350,12 +292,12 @@ def _check_actions(value: Any, source: str, where: str, today: date) -> None:
     if not isinstance(value, list):
         refuse(source, where, "must be a list of actions")
     for n, action in enumerate(value):
-        place = _join(where, n)
-        _check_keys(action, ACTION_KEYS, source, place)
-        _ident(action["id"], source, _join(place, "id"))
+        place = join_path(where, n)
+        check_keys(action, ACTION_KEYS, source, place)
+        _ident(action["id"], source, join_path(place, "id"))
         for key in ("what", "success", "support"):
-            _string(action[key], source, _join(place, key))
-        _date(action["due"], source, _join(place, "due"))
+            _string(action[key], source, join_path(place, key))
+        _date(action["due"], source, join_path(place, "due"))
         try:
             canonical = parse_action(
                 {k: action[k] for k in ("what", "due", "success", "support")},
@@ -368,47 +310,23 @@ def _check_actions(value: Any, source: str, where: str, today: date) -> None:
             if action[key] != expected:
                 refuse(
                     source,
-                    _join(place, key),
+                    join_path(place, key),
                     "has spaces at its ends, which topcli never stores",
                     hint="the file was changed by hand; export it again from topcli",
                 )
-        _enum(action["status"], ACTION_STATUSES, source, _join(place, "status"))
-        _ident(action["carried_from"], source, _join(place, "carried_from"), nullable=True)
-        _timestamp(action["created_at"], source, _join(place, "created_at"))
-        _timestamp(action["updated_at"], source, _join(place, "updated_at"))
+        _enum(action["status"], ACTION_STATUSES, source, join_path(place, "status"))
+        _ident(action["carried_from"], source, join_path(place, "carried_from"), nullable=True)
+        _timestamp(action["created_at"], source, join_path(place, "created_at"))
+        _timestamp(action["updated_at"], source, join_path(place, "updated_at"))
         notes = action["notes"]
         if not isinstance(notes, list):
-            refuse(source, _join(place, "notes"), "must be a list")
+            refuse(source, join_path(place, "notes"), "must be a list")
         for m, note in enumerate(notes):
-            spot = _join(_join(place, "notes"), m)
-            _check_keys(note, NOTE_KEYS, source, spot)
-            _timestamp(note["at"], source, _join(spot, "at"))
-            _enum(note["status"], (*ACTION_STATUSES, None), source, _join(spot, "status"))
-            _string(note["text"], source, _join(spot, "text"))
-
-
-def _check_unique(checked: Sequence[Checked], source: str) -> None:
-    """No conversation or action twice, and one name per person id, within the file."""
-    sessions: set[str] = set()
-    actions: set[str] = set()
-    names: dict[str, str] = {}
-    for item in checked:
-        data = item.data
-        if data["id"] in sessions:
-            refuse(source, item.where, f"conversation '{data['id']}' appears twice")
-        sessions.add(data["id"])
-        person = data["person"]
-        if names.setdefault(person["id"], person["name"]) != person["name"]:
-            refuse(
-                source,
-                item.where,
-                f"person id '{person['id']}' is called both {names[person['id']]!r} and "
-                f"{person['name']!r}",
-            )
-        for action in actions_in(item):
-            if action["id"] in actions:
-                refuse(source, item.where, f"action '{action['id']}' appears twice")
-            actions.add(action["id"])
+            spot = join_path(join_path(place, "notes"), m)
+            check_keys(note, NOTE_KEYS, source, spot)
+            _timestamp(note["at"], source, join_path(spot, "at"))
+            _enum(note["status"], (*ACTION_STATUSES, None), source, join_path(spot, "status"))
+            _string(note["text"], source, join_path(spot, "text"))
 
 
 def actions_in(item: Checked) -> list[dict[str, Any]]:
