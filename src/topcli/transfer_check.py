@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NoReturn
 
 from topcli.errors import AnswerError, FrameworkError, ImportFileError, did_you_mean
@@ -129,10 +129,15 @@ def _timestamp(value: Any, source: str, where: str, *, nullable: bool = False) -
         source,
         where,
         _TIMESTAMP_RE,
-        datetime.fromisoformat,
-        "an ISO 8601 date-time with offset",
+        _in_utc,
+        "an ISO 8601 date-time with offset (within the years 1-9999 in UTC too)",
         nullable=nullable,
     )
+
+
+def _in_utc(value: str) -> datetime:
+    """The moment in UTC; ``9999-12-31T23:00:00-05:00`` has none (OverflowError)."""
+    return datetime.fromisoformat(value).astimezone(UTC)
 
 
 def _date(value: Any, source: str, where: str, *, nullable: bool = False) -> None:
@@ -164,7 +169,7 @@ def _iso(
     if ok:
         try:
             parse(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             ok = False
     if not ok:
         refuse(source, where, f"{value!r} is not {what}")

@@ -182,7 +182,7 @@ class _Builder:
             return
         from icalendar import Alarm
 
-        day = date.fromisoformat(session.followup)
+        day = _on_calendar(session.followup, f"the follow-up of conversation {session.id}")
         start = datetime.combine(day, self.options.start, tzinfo=self.zone)
         changed = max([session.updated_at, *(a["updated_at"] for a in session.actions)], key=_utc)
         event = self._event(f"followup-{session.id}@topcli", changed, session.started_at)
@@ -206,7 +206,7 @@ class _Builder:
             return
         from icalendar import Alarm
 
-        day = date.fromisoformat(action["due"])
+        day = _on_calendar(action["due"], f"action {action['id']}")
         event = self._event(
             f"action-{action['id']}@topcli", action["updated_at"], action["created_at"]
         )
@@ -240,18 +240,56 @@ class _Builder:
             from icalendar import Timezone
 
             # the zone's rules for the years the events span, before the events that use it
-            first = min(self.dates) - timedelta(days=366)
-            last = max(self.dates) + timedelta(days=366)
+            first = _clamped(min(self.dates), -366)
+            last = _clamped(max(self.dates), 366)
             vtimezone = Timezone.from_tzid(self.tzid, first_date=first, last_date=last)
             self.calendar.subcomponents.insert(0, vtimezone)
         return self.calendar.to_ical()
 
 
+def _on_calendar(iso: str, what: str) -> date:
+    """A stored date that a calendar event can hold in any zone, or an :class:`ExportError`.
+
+    topcli stores no date after :data:`~topcli.durations.LATEST_DATE` (9000-12-31), which leaves
+    room for an event's end and any zone's offset before Python's last date (9999-12-31); a
+    later one can only come from a database changed by hand.
+    """
+    from topcli.durations import LATEST_DATE
+
+    day = date.fromisoformat(iso)
+    if day > LATEST_DATE:
+        from topcli.errors import ExportError
+
+        raise ExportError(
+            f"{what} is on {iso}, after the last date topcli handles ({LATEST_DATE})",
+            hint="the database was changed outside topcli; correct that date, then export again",
+        )
+    return day
+
+
+def _clamped(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the first or last date Python knows."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _utc(stamp: str) -> datetime:
+    """A stored timestamp in UTC; one that falls off the calendar there is clamped to its end.
+
+    ``9999-12-31T23:00:00-05:00`` is a valid timestamp with no UTC form (it would be in the year
+    10000): it becomes the last representable second (or the first, at the other end), so the
+    export never fails on a record's bookkeeping time.
+    """
     value = datetime.fromisoformat(stamp)
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(UTC)
+    try:
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        edge = datetime.max if value.year > 1 else datetime.min
+        return edge.replace(microsecond=0, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- descriptions
