@@ -13,8 +13,9 @@ So that importing an updated export updates the events instead of adding copies,
 from the ids (``followup-<conversation id>@topcli``, ``action-<action id>@topcli``), and
 ``SEQUENCE`` and ``LAST-MODIFIED`` come from when the conversation or action last changed:
 ``SEQUENCE`` is the number of whole seconds from 2020-01-01T00:00:00Z to that moment, so it grows
-with every change and is the same in every export until something changes. ``DTSTAMP`` is the
-time of the export (:func:`topcli.clock.now`).
+with every change and is the same in every export until something changes (capped at RFC 5545's
+largest integer, reached in 2088; a timestamp with no UTC form is clamped to
+9999-12-31T23:59:59Z). ``DTSTAMP`` is the time of the export (:func:`topcli.clock.now`).
 
 The calendar is written with the ``icalendar`` library, which escapes text, folds long lines and
 writes TZID with its VTIMEZONE; see ``docs/exports.md`` for why not the ``ics`` package.
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 PRODID = "-//topcli//topcli career conversations//EN"
 #: SEQUENCE counts seconds from here to the last change (fits RFC 5545's integer until 2088).
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+#: RFC 5545's largest integer: SEQUENCE stays there for changes after 2088-01-19 (an imported
+#: or far-future timestamp), instead of making the export fail.
+SEQUENCE_LIMIT = 2**31 - 1
 #: Action reminders: 09:00 on the day before the all-day event (which starts at 00:00).
 ACTION_TRIGGER = timedelta(hours=-15)
 
@@ -173,7 +177,8 @@ class _Builder:
         modified = _utc(changed)
         event.add("created", _utc(created))
         event.add("last-modified", modified)
-        event.add("sequence", int((modified - SEQUENCE_EPOCH).total_seconds()))
+        seconds = int((modified - SEQUENCE_EPOCH).total_seconds())
+        event.add("sequence", max(-SEQUENCE_LIMIT - 1, min(seconds, SEQUENCE_LIMIT)))
         event.add("class", "PRIVATE")
         return event
 
