@@ -215,3 +215,41 @@ def test_an_escape_sequence_in_a_plugin_message_is_shown_not_obeyed(
     code, out = doctor()
     assert code == 6
     assert "\x1b]0;" not in out and "\\x1b]0;owned\\x07" in out
+
+
+def test_a_write_killed_half_way_is_rolled_back_not_called_damage(seeded: Path) -> None:
+    """A hot journal: a read-only open cannot read the file, yet nothing is damaged."""
+    import subprocess
+    import sys
+
+    leave_hot_journal = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA cache_size = 1')\n"  # changed pages spill: the journal is synced
+        "db.execute('BEGIN IMMEDIATE')\n"
+        'db.execute("UPDATE answers SET value_json = \'\\"gone\\"\'")\n'
+        "db.executemany('INSERT INTO meta VALUES (?, ?)', "
+        "[(f'k{n}', 'v' * 1000) for n in range(3000)])\n"
+        "os._exit(0)\n"  # killed before COMMIT
+    )
+    subprocess.run([sys.executable, "-c", leave_hot_journal, str(seeded)], check=True)
+    ro = sqlite3.connect(f"file:{seeded}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError):
+        ro.execute("SELECT count(*) FROM answers").fetchone()
+    ro.close()
+    code, out = doctor()
+    assert code == 0, out
+    assert "was rolled back, as the next topcli command would have done" in out
+    db = sqlite3.connect(seeded)
+    assert (
+        db.execute("SELECT count(*) FROM answers WHERE value_json = '\"gone\"'").fetchone()[0] == 0
+    )
+    assert db.execute("SELECT count(*) FROM meta").fetchone()[0] == 1
+    db.close()
+
+
+def test_a_data_folder_that_is_a_file_is_named(home: Path) -> None:
+    home.write_text("not a folder")
+    code, out = doctor()
+    assert code == 5
+    assert f"the data folder {home} is a file, not a folder" in out

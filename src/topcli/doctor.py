@@ -1,7 +1,9 @@
 """``topcli doctor``: is this topcli home healthy, and if not, what exactly to do about it.
 
 Each check looks without changing anything: the database is opened read-only (no migration,
-no chmod, no cleaning), so running the doctor on a damaged home never makes it worse. What it
+no chmod, no cleaning), so running the doctor on a damaged home never makes it worse. The one
+exception is SQLite's own recovery: a write killed half-way is rolled back first, as any
+topcli command would (see :func:`_open_for_reading`). What it
 checks, and why:
 
 * **database**: SQLite's ``integrity_check`` (a damaged page), ``foreign_key_check`` (answers
@@ -113,6 +115,14 @@ def _check_database(report: Report) -> None:
     if not report.home.exists():
         report.note("database", f"no data folder yet at {report.home} (created on first use)")
         return
+    if not report.home.is_dir():
+        report.problem(
+            "database",
+            f"the data folder {report.home} is a file, not a folder",
+            "set TOPCLI_HOME to a folder (topcli creates it if it does not exist), "
+            f"or move the file aside (mv {report.home} {report.home}.old)",
+        )
+        return
     if not path.exists():
         report.note("database", f"no database yet in {report.home} (created on first use)")
         return
@@ -128,7 +138,7 @@ def _check_database(report: Report) -> None:
         "topcli starts a new one; 'sqlite3 FILE .recover' may save what is readable"
     )
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        db = _open_for_reading(report, path)
     except sqlite3.Error as exc:
         report.problem("database", f"cannot open {path}: {exc}", damaged)
         return
@@ -138,6 +148,32 @@ def _check_database(report: Report) -> None:
         report.problem("database", f"{path} cannot be read: {exc}", damaged)
     finally:
         db.close()
+
+
+def _open_for_reading(report: Report, path: Path) -> sqlite3.Connection:
+    """A read-only connection; after a write that was killed half-way, a rolled-back one.
+
+    A killed write leaves a "hot" journal that SQLite must roll back before anyone may read the
+    file, and a read-only connection cannot (``SQLITE_READONLY_ROLLBACK``). That is not damage:
+    the rollback restores the last committed state, and any topcli command does it on open. So
+    the doctor opens the file writable just for that, says so, and then only reads.
+    """
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+            raise
+        db.close()
+    db = sqlite3.connect(path, timeout=10)
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls the journal back
+    report.note(
+        "database",
+        "a write that was interrupted (a crash or kill) was rolled back, as the next topcli "
+        "command would have done; everything saved before it is kept",
+    )
+    return db
 
 
 def _database_checks(report: Report, db: sqlite3.Connection, path: Path, damaged: str) -> None:
