@@ -173,3 +173,17 @@ def test_check_in_prompts_quote_stored_actions_safely(hostile: str) -> None:
     assert any("\\x1b]0;owned" in text for text in texts)
     for text in texts:
         assert_no_raw(text)
+
+
+def test_starting_and_resuming_name_the_person_safely(tmp_path: Path) -> None:
+    document = yaml.safe_load(SAM.read_text(encoding="utf-8"))
+    document["person"] = "Sam" + HOSTILE
+    document["answers"] = {"career_so_far": "Billing."}  # unfinished: resume has work to do
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps(document, default=str), encoding="utf-8")
+    started = run_cli(["start", "--answers", str(path)])
+    assert "\\x1b]0;owned" in started.stdout + started.stderr
+    assert_no_raw(started.stdout + started.stderr)
+    resumed = run_cli(["resume"])
+    assert "\\x1b]0;owned" in resumed.stdout + resumed.stderr
+    assert_no_raw(resumed.stdout + resumed.stderr)
