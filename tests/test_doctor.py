@@ -253,3 +253,12 @@ def test_a_data_folder_that_is_a_file_is_named(home: Path) -> None:
     code, out = doctor()
     assert code == 5
     assert f"the data folder {home} is a file, not a folder" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_a_database_owned_by_another_user_is_named_with_chown(seeded: Path) -> None:
+    os.chown(seeded, 65534, -1)
+    code, out = doctor()
+    assert code == 5
+    assert f"{seeded} belongs to another user (uid 65534)" in out
+    assert "fix: chown root " in out

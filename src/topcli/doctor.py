@@ -302,7 +302,7 @@ def _check_permissions(report: Report) -> None:
             report.problem(
                 "permissions",
                 f"{path} belongs to another user (uid {info.st_uid})",
-                f"chown {os.getlogin() if _has_login() else uid} {path}",
+                f"chown {_user_name(uid)} {path}",
             )
     ours = not home.is_symlink() and all(
         p.name.startswith((DB_NAME, TEMP_PREFIX)) for p in home.iterdir()
@@ -315,16 +315,18 @@ def _check_permissions(report: Report) -> None:
             f"chmod 700 {home}",
         )
     if not any(p.area == "permissions" for p in report.problems):
-        folder = "folder 0700" if ours else "folder shared, left as it is"
+        folder = f"folder {mode:04o}" if ours else "folder shared, left as it is"
         report.ok("permissions", f"{plural(found, 'file')} owner-only, {folder}")
 
 
-def _has_login() -> bool:
+def _user_name(uid: int) -> str:
+    """The user's name for a ``chown`` command, or the number if it has none."""
     try:
-        os.getlogin()
-    except OSError:
-        return False
-    return True
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
 
 
 # --------------------------------------------------------------------------- temp files
