@@ -159,7 +159,7 @@ def test_parallel_first_use_of_a_fresh_home_never_fails(home: Path) -> None:
         proc.stderr.close()
     assert [code for code, _ in results] == [0] * 6, results
     assert not any("UNIQUE" in err or "write to the data folder" in err for _, err in results)
-    assert not [p for p in home.iterdir() if p.name.startswith(".write-test")]
+    assert not [p for p in home.iterdir() if p.name.startswith((".write-test", ".topcli-tmp-"))]
     with sqlite3.connect(home / DB_NAME) as db:
         assert db.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 1
 

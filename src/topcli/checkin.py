@@ -32,6 +32,7 @@ from typing import Any
 from topcli.clock import add_months
 from topcli.errors import AnswerError, NotFoundError, UsageError
 from topcli.framework import Condition, Framework, Question, Stage
+from topcli.safetext import printable
 from topcli.session import Session
 from topcli.store import Store
 from topcli.wording import plural
@@ -190,7 +191,7 @@ def build_checkin_framework(basis: CheckinBasis, today: date) -> Framework:
         name="Check-in",
         version=CHECKIN_VERSION,
         description=(
-            f"Follow-up with {basis.person_name} on the plan of {last} "
+            f"Follow-up with {printable(basis.person_name)} on the plan of {last} "
             f"(conversation {basis.previous.id}): review the open actions, optionally revisit "
             "what matters to them, and update the plan."
         ),
@@ -209,7 +210,8 @@ def _review_stage(basis: CheckinBasis, today: date, last: str) -> Stage:
         )
     ]
     for action, set_on in basis.open_actions:
-        aid, what, due = action["id"], action["what"], action["due"]
+        # stored text quoted in a prompt is shown, never obeyed (see topcli.safetext)
+        aid, what, due = action["id"], printable(action["what"]), action["due"]
         status_id = action_question(aid, "status")
         carry = Condition(status_id, (CARRY,))
         questions += [
@@ -219,7 +221,7 @@ def _review_stage(basis: CheckinBasis, today: date, last: str) -> Stage:
                 type="long_text",
                 help=f"Set on {set_on}."
                 + (
-                    f" How we said we'd know it worked: {action['success']}"
+                    f" How we said we'd know it worked: {printable(action['success'])}"
                     if action["success"]
                     else ""
                 ),
@@ -317,8 +319,8 @@ def _revisit_stage(basis: CheckinBasis, last: str, today: date) -> Stage | None:
         id="revisit",
         title="Revisit",
         purpose=(
-            f"Optionally go back over what matters to {basis.person_name} and the opportunities "
-            f"you discussed (last on {last}). Keep an answer as it is, or change it."
+            f"Optionally go back over what matters to {printable(basis.person_name)} and the "
+            f"opportunities you discussed (last on {last}). Keep an answer as it is, or change it."
         ),
         tips=("Ask what has changed, not to repeat everything.",),
         questions=tuple(questions),

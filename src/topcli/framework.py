@@ -26,6 +26,7 @@ from typing import Any
 
 from topcli.durations import parse_date
 from topcli.errors import AnswerError, did_you_mean
+from topcli.safetext import text_problem
 
 QUESTION_TYPES: tuple[str, ...] = (
     "text",
@@ -130,6 +131,10 @@ class Question:
         in one place is accepted in the other. Empty input means "no answer": allowed only for
         optional questions (stored as ``None``).
         """
+        # typed, pasted or from a file: NUL and lone surrogates are refused here, once, for all
+        problem = text_problem(raw)
+        if problem is not None:
+            raise AnswerError(f"the answer {problem}", hint="remove that character and try again")
         if _is_empty(raw) and self.type not in ("multiselect", "actions", "confirm"):
             if self.required:
                 raise AnswerError("an answer is needed", hint="this question is required")
@@ -273,6 +278,17 @@ def _to_number(raw: Any) -> int | float:
     return number
 
 
+def _kind_of(value: Any) -> str:
+    """What a YAML/JSON value is, in a user's words."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    return type(value).__name__
+
+
 def parse_action(raw: Any, *, today: date, where: str = "action") -> dict[str, Any]:
     """Validate one action mapping and return it with every key present."""
     if not isinstance(raw, Mapping):
@@ -284,6 +300,14 @@ def parse_action(raw: Any, *, today: date, where: str = "action") -> dict[str, A
             f"{where}: unknown key '{key}'{did_you_mean(key, ACTION_KEYS)}",
             hint="an action has: " + ", ".join(ACTION_KEYS),
         )
+    for key in ("what", "success", "support"):
+        # str() of a list or mapping would store its Python repr ("['x']") as the text
+        value = raw.get(key)
+        if isinstance(value, (bool, Mapping, list, tuple)):
+            raise AnswerError(
+                f"{where}: '{key}' must be text, not {_kind_of(value)}",
+                hint="write it as one line of text",
+            )
     what = str(raw.get("what") or "").strip()
     if not what:
         raise AnswerError(f"{where}: 'what' is required", hint="say what will be done")

@@ -227,9 +227,10 @@ def _prepare(
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
+    """Stored text for a rich markup template: shown, never obeyed (see topcli.safetext)."""
+    from topcli.safetext import printable_markup
 
-    return escape(text)
+    return printable_markup(text)
 
 
 # --------------------------------------------------------------------------- the two starts

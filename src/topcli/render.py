@@ -1,16 +1,22 @@
-"""How conversations look in the terminal (rich). Pure functions from a Session to renderables."""
+"""How conversations look in the terminal (rich). Pure functions from a Session to renderables.
+
+Everything shown here was stored from an answers file, an imported JSON or a framework file, so
+every stored string goes through :func:`~topcli.safetext.printable` (cells) or
+:func:`~topcli.safetext.printable_markup` (markup templates) on its way to the terminal: an
+escape sequence in a name, an answer or a framework's title is shown, never obeyed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from topcli import clock
 from topcli.durations import with_weekday
 from topcli.framework import Question
+from topcli.safetext import printable, printable_markup
 from topcli.session import Session
 from topcli.wording import plural
 
@@ -33,7 +39,9 @@ def format_answer(question: Question, value: Any) -> str:
 
 def plan_table(session: Session, *, show_ids: bool = True) -> Table:
     table = Table(
-        title=f"Plan with {escape(session.person_name)}", show_lines=True, title_justify="left"
+        title=f"Plan with {printable_markup(session.person_name)}",
+        show_lines=True,
+        title_justify="left",
     )
     if show_ids:
         table.add_column("id", style="dim", no_wrap=True)
@@ -43,13 +51,17 @@ def plan_table(session: Session, *, show_ids: bool = True) -> Table:
     for action in session.actions:
         late = action["status"] == "open" and action["due"] < today
         cells = [
-            Text(action["what"]),
-            Text(with_weekday(action["due"]), style="bold red" if late else ""),
-            Text(action["success"]),
-            Text(action["support"]),
-            Text("overdue" if late else action["status"], style="bold red" if late else ""),
+            Text(printable(action["what"])),
+            Text(printable(with_weekday(action["due"])), style="bold red" if late else ""),
+            Text(printable(action["success"])),
+            Text(printable(action["support"])),
+            Text(
+                "overdue" if late else printable(action["status"]),
+                style="bold red" if late else "",
+            ),
         ]
-        table.add_row(*([action["id"]] if show_ids else []), *cells)
+        ident = [Text(printable(action["id"]))] if show_ids else []
+        table.add_row(*ident, *cells)
     return table
 
 
@@ -63,7 +75,8 @@ def draft_table(question: Question, draft: Any) -> Table:
 
     whole, unfinished = split_draft(draft)
     table = Table(
-        title=f"Draft: {escape(question.prompt)} (not finished; kept for 'topcli resume')",
+        title=f"Draft: {printable_markup(question.prompt)} "
+        "(not finished; kept for 'topcli resume')",
         show_lines=True,
         title_justify="left",
     )
@@ -71,14 +84,17 @@ def draft_table(question: Question, draft: Any) -> Table:
         table.add_column(column)
     rows = [(a, "typed") for a in whole] + ([(unfinished, "unfinished")] if unfinished else [])
     for action, status in rows:
-        cells = [Text(str(action.get(k) or "")) for k in ("what", "due", "success", "support")]
+        cells = [
+            Text(printable(str(action.get(k) or ""))) for k in ("what", "due", "success", "support")
+        ]
         table.add_row(*cells, Text(status, style="yellow" if status == "unfinished" else ""))
     return table
 
 
 def followup_line(session: Session) -> str:
     if session.followup:
-        return f"Follow-up conversation: [bold]{with_weekday(session.followup)}[/bold]"
+        day = printable_markup(with_weekday(session.followup))
+        return f"Follow-up conversation: [bold]{day}[/bold]"
     return "No follow-up date set yet."
 
 
@@ -94,11 +110,11 @@ def conversation_table(session: Session) -> Table:
         if question.private:
             # plain text, so every terminal shows it: the leader's notes, never shared
             prompt += f"  {PRIVATE_MARKER}"
-        answer = Text(format_answer(question, value))
+        answer = Text(printable(format_answer(question, value)))
         source = session.answer_sources.get(question.id)
         if source:
             answer.append(f"\n({SOURCE_MARKS.get(source, source)})", style="dim")
-        table.add_row(Text(stage.title), Text(prompt), answer)
+        table.add_row(Text(printable(stage.title)), Text(printable(prompt)), answer)
     return table
 
 
@@ -109,7 +125,9 @@ SOURCE_MARKS = {"prep": "as prepared", "answers-file": "from the answers file"}
 def session_heading(session: Session) -> str:
     status = "complete" if session.is_complete else "in progress"
     return (
-        f"[bold]{escape(session.person_name)}[/bold] · {escape(session.framework.name)} "
-        f"{escape(session.framework.version)} · started {session.started_at[:10]} · "
-        f"{status} · id {session.id}"
+        f"[bold]{printable_markup(session.person_name)}[/bold] · "
+        f"{printable_markup(session.framework.name)} "
+        f"{printable_markup(session.framework.version)} · "
+        f"started {printable_markup(session.started_at[:10])} · "
+        f"{status} · id {printable_markup(session.id)}"
     )

@@ -8,68 +8,38 @@ answers that are what that framework's questions accept. Then every conversation
 one :meth:`~topcli.store.Store.transaction` with the same ids, timestamps, answers, actions and
 notes, so exporting it again gives the same file. Any problem leaves the store untouched.
 
-A conversation that is already stored is refused unless ``replace`` is given. The runtime checks
-here mirror the JSON Schema field by field (the tests check the two agree), so importing needs no
-schema library.
+A conversation that is already stored is refused unless ``replace`` is given. The field checks
+are in :mod:`topcli.transfer_check`; here are the whole-file ones: text topcli never stores (NUL,
+lone surrogates) anywhere in the file, a carried-from chain that points at itself, and the file
+against the store (a link to an action that is nowhere is left out with a note).
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from topcli.errors import AnswerError, FrameworkError, ImportFileError, did_you_mean
-from topcli.session import EXPORT_SCHEMA_VERSION
-from topcli.transfer_sources import check_sources, session_keys
+from topcli.errors import ImportFileError
+from topcli.transfer_check import (
+    BUNDLE_KEYS,
+    Checked,
+    actions_in,
+    check_keys,
+    check_session,
+    check_version,
+    join_path,
+    refuse,
+)
 from topcli.wording import plural
 
 if TYPE_CHECKING:
     from topcli.session import Session
     from topcli.store import Store
 
-SESSION_KEYS = (
-    "schema_version",
-    "id",
-    "kind",
-    "previous_id",
-    "person",
-    "status",
-    "started_at",
-    "updated_at",
-    "completed_at",
-    "framework",
-    "answers",
-    "answered_at",
-    "followup",
-)
-BUNDLE_KEYS = ("schema_version", "sessions")
-PERSON_KEYS = ("id", "name", "created_at")
-ACTION_KEYS = (
-    "id",
-    "what",
-    "due",
-    "success",
-    "support",
-    "status",
-    "carried_from",
-    "created_at",
-    "updated_at",
-    "notes",
-)
-NOTE_KEYS = ("at", "status", "text")
-SESSION_STATUSES = ("in_progress", "complete")
-
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_KIND_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
-_TIMESTAMP_RE = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+__all__ = ["ImportResult", "import_file", "import_text", "parse_export"]
 
 
 @dataclass
@@ -81,13 +51,6 @@ class ImportResult:
     replaced: list[str] = field(default_factory=list)
     #: Things the user should know that did not stop the import.
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Checked:
-    data: dict[str, Any]
-    action_questions: frozenset[str]
-    where: str
 
 
 # --------------------------------------------------------------------------- entry points
@@ -151,12 +114,17 @@ def import_text(
             store.db.execute("PRAGMA foreign_key_check").fetchall() if result.replaced else []
         )
         if problems:
-            _fail(source, "", f"the import would leave {plural(len(problems), 'broken reference')}")
+            refuse(
+                source, "", f"the import would leave {plural(len(problems), 'broken reference')}"
+            )
     result.sessions = [store.load(item.data["id"]) for item in checked]
     return result
 
 
-def parse_export(text: str, *, source: str) -> list[_Checked]:
+# --------------------------------------------------------------------------- reading the file
+
+
+def parse_export(text: str, *, source: str) -> list[Checked]:
     """The conversations in an export file, each checked; raises on the first problem."""
     from topcli.safejson import check_nesting
 
@@ -181,33 +149,86 @@ def parse_export(text: str, *, source: str) -> list[_Checked]:
             hint="give a file written by 'topcli plan export --json'",
         ) from None
     if not isinstance(document, dict):
-        _fail(source, "", "an export is a JSON object with 'schema_version'")
-    _check_version(document, source, "")
+        refuse(source, "", "an export is a JSON object with 'schema_version'")
+    _check_text(document, source)
+    check_version(document, source, "")
     if "sessions" in document and "id" not in document:
-        _check_keys(document, BUNDLE_KEYS, source, "")
+        check_keys(document, BUNDLE_KEYS, source, "")
         sessions = document["sessions"]
         if not isinstance(sessions, list):
-            _fail(source, "sessions", "must be a list of conversations")
+            refuse(source, "sessions", "must be a list of conversations")
         items = [(s, f"sessions[{n}]") for n, s in enumerate(sessions)]
     else:
         items = [(document, "")]
     # conversations held with the same framework share one parsed, canonical copy of it
     frameworks: dict[str, tuple[Any, dict[str, Any]]] = {}
-    checked = [_check_session(data, source, where, frameworks) for data, where in items]
+    checked = [check_session(data, source, where, frameworks) for data, where in items]
     _check_unique(checked, source)
+    _check_carried_chains(checked, source)
     return checked
 
 
-# --------------------------------------------------------------------------- checks
+def _check_text(document: Any, source: str) -> None:
+    """Refuse NUL and lone surrogates anywhere in the file, naming the first place.
+
+    ``json`` turns ``\\u0000`` and a lone ``\\ud800`` escape into such characters; stored,
+    the one cuts text short in C tools and the other cannot be written out as UTF-8 again.
+    """
+    from topcli.safetext import text_problem
+
+    pending: list[tuple[Any, str]] = [(document, "")]
+    while pending:
+        value, where = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                problem = text_problem(key)
+                if problem is not None:
+                    refuse(source, where or "(top)", f"a key {problem}", hint=_TEXT_HINT)
+                pending.append((item, join_path(where, key)))
+        elif isinstance(value, list):
+            pending.extend((item, join_path(where, n)) for n, item in enumerate(value))
+        elif isinstance(value, str):
+            problem = text_problem(value)
+            if problem is not None:
+                refuse(source, where or "(top)", problem, hint=_TEXT_HINT)
 
 
-def _fail(source: str, where: str, message: str, hint: str | None = None) -> NoReturn:
-    location = f"{source}: {where}" if where else source
-    raise ImportFileError(
-        f"{location}: {message}",
-        hint=hint
-        or "the file must be an unchanged 'topcli plan export --json' (docs/export-format.md)",
-    )
+_TEXT_HINT = "remove that character from the file; topcli never exports it"
+
+
+def _check_carried_chains(checked: Sequence[Checked], source: str) -> None:
+    """A carried-over action comes from an earlier one: never from itself, never in a circle.
+
+    Following ``carried_from`` must end; a loop would make an action its own history. Links to
+    actions outside the file are checked against the store by :mod:`topcli.transfer`.
+    """
+    carried: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for item in checked:
+        for action in actions_in(item):
+            if action["carried_from"] is not None:
+                carried[action["id"]] = action["carried_from"]
+                where[action["id"]] = item.where
+    for start in carried:
+        seen = [start]
+        step = carried[start]
+        while step in carried and step not in seen:
+            seen.append(step)
+            step = carried[step]
+        if step in seen:
+            chain = " -> ".join([*seen[seen.index(step) :], step])
+            what = (
+                "is carried from itself"
+                if step == start and len(seen) == 1
+                else f"is in a carried-from loop ({chain})"
+            )
+            refuse(
+                source,
+                where[start],
+                f"action '{start}' {what}",
+                hint="carried_from names the earlier action it continues; "
+                "the file was changed by hand: export it again from topcli",
+            )
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -223,262 +244,7 @@ def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _join(where: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{where}[{key}]"
-    return f"{where}.{key}" if where else key
-
-
-def _check_version(data: Mapping[str, Any], source: str, where: str) -> None:
-    version = data.get("schema_version")
-    if "schema_version" not in data:
-        _fail(source, where, "'schema_version' is missing")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        _fail(source, _join(where, "schema_version"), f"{version!r} is not a format version")
-    if version > EXPORT_SCHEMA_VERSION:
-        raise ImportFileError(
-            f"{source}: written by a newer topcli (schema_version {version}); this topcli reads "
-            f"schema_version {EXPORT_SCHEMA_VERSION}",
-            hint="upgrade topcli to import it: pip install -U topcli",
-        )
-
-
-def _check_keys(data: Any, keys: Sequence[str], source: str, where: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        _fail(source, where or "(top)", f"must be an object with {', '.join(keys)}")
-    for key in data:
-        if key not in keys:
-            _fail(source, where or "(top)", f"unknown key '{key}'{did_you_mean(key, keys)}")
-    missing = [k for k in keys if k not in data]
-    if missing:
-        _fail(source, where or "(top)", "missing " + ", ".join(f"'{k}'" for k in missing))
-    return data
-
-
-def _string(value: Any, source: str, where: str, *, nonempty: bool = False) -> str:
-    if not isinstance(value, str):
-        _fail(source, where, f"must be text, not {_kind(value)}")
-    if nonempty and not value.strip():
-        _fail(source, where, "must not be empty")
-    return value
-
-
-def _ident(value: Any, source: str, where: str, *, nullable: bool = False) -> None:
-    if value is None and nullable:
-        return
-    if not isinstance(value, str) or not _ID_RE.match(value):
-        _fail(source, where, f"{value!r} is not an id (letters, digits, '-', '_', '.')")
-
-
-def _timestamp(value: Any, source: str, where: str, *, nullable: bool = False) -> None:
-    _iso(
-        value,
-        source,
-        where,
-        _TIMESTAMP_RE,
-        datetime.fromisoformat,
-        "an ISO 8601 date-time with offset",
-        nullable=nullable,
-    )
-
-
-def _date(value: Any, source: str, where: str, *, nullable: bool = False) -> None:
-    _iso(
-        value,
-        source,
-        where,
-        _DATE_RE,
-        date.fromisoformat,
-        "an ISO 8601 date (YYYY-MM-DD)",
-        nullable=nullable,
-    )
-
-
-def _iso(
-    value: Any,
-    source: str,
-    where: str,
-    shape: re.Pattern[str],
-    parse: Callable[[str], Any],
-    what: str,
-    *,
-    nullable: bool,
-) -> None:
-    """``value`` has the exact written form (``shape``) and is a real date or time (``parse``)."""
-    if value is None and nullable:
-        return
-    ok = isinstance(value, str) and shape.match(value) is not None
-    if ok:
-        try:
-            parse(value)
-        except ValueError:
-            ok = False
-    if not ok:
-        _fail(source, where, f"{value!r} is not {what}")
-
-
-def _enum(value: Any, choices: Sequence[str | None], source: str, where: str) -> None:
-    if value not in choices or isinstance(value, bool):
-        shown = ", ".join("null" if c is None else c for c in choices)
-        _fail(source, where, f"{value!r} is not one of: {shown}")
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", type(None): "null", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _check_session(
-    data: Any,
-    source: str,
-    where: str,
-    frameworks: dict[str, tuple[Any, dict[str, Any]]] | None = None,
-) -> _Checked:
-    from topcli import clock
-    from topcli.validation import framework_from_data
-
-    if isinstance(data, dict):
-        _check_version(data, source, where)
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    _check_keys(data, session_keys(SESSION_KEYS, version), source, where)
-
-    def at(key: str) -> str:
-        return _join(where, key)
-
-    _ident(data["id"], source, at("id"))
-    if not isinstance(data["kind"], str) or not _KIND_RE.match(data["kind"]):
-        _fail(source, at("kind"), f"{data['kind']!r} is not a conversation kind")
-    _ident(data["previous_id"], source, at("previous_id"), nullable=True)
-    person = _check_keys(data["person"], PERSON_KEYS, source, at("person"))
-    _ident(person["id"], source, at("person.id"))
-    _string(person["name"], source, at("person.name"), nonempty=True)
-    _timestamp(person["created_at"], source, at("person.created_at"))
-    _enum(data["status"], SESSION_STATUSES, source, at("status"))
-    _timestamp(data["started_at"], source, at("started_at"))
-    _timestamp(data["updated_at"], source, at("updated_at"))
-    _timestamp(data["completed_at"], source, at("completed_at"), nullable=True)
-
-    if not isinstance(data["framework"], dict):
-        _fail(source, at("framework"), "must be an object (the framework as it was)")
-    key = json.dumps(data["framework"], sort_keys=True, ensure_ascii=False)
-    known = frameworks.get(key) if frameworks is not None else None
-    if known is None:
-        try:
-            framework = framework_from_data(data["framework"], origin=None, snapshot=True)
-        except FrameworkError as exc:
-            _fail(source, at("framework"), exc.message)
-        known = (framework, framework.to_dict())
-        if frameworks is not None:
-            frameworks[key] = known
-    framework, canonical_framework = known
-
-    answers = data["answers"]
-    if not isinstance(answers, dict):
-        _fail(source, at("answers"), "must be an object of question id to answer")
-    questions = {q.id: q for _, q in framework.questions()}
-    today = clock.today()
-    action_questions: set[str] = set()
-    for qid, value in answers.items():
-        place = at(f"answers.{qid}")
-        if qid not in questions:
-            _fail(
-                source,
-                place,
-                f"'{qid}' is not a question of framework '{framework.id}'"
-                + did_you_mean(qid, questions),
-            )
-        question = questions[qid]
-        if question.type == "actions":
-            action_questions.add(qid)
-            _check_actions(value, source, place, today)
-            continue
-        try:
-            parsed = question.parse(value, today=today)
-        except AnswerError as exc:
-            _fail(source, place, exc.message)
-        if parsed != value or type(parsed) is not type(value):
-            _fail(
-                source,
-                place,
-                f"{value!r} is not how topcli stores a {question.type} answer",
-                hint="the file was changed by hand; export it again from topcli",
-            )
-
-    answered_at = data["answered_at"]
-    if not isinstance(answered_at, dict):
-        _fail(source, at("answered_at"), "must be an object of question id to date-time")
-    if list(answered_at) != list(answers):
-        _fail(source, at("answered_at"), "must have exactly the question ids of 'answers'")
-    for qid, stamp in answered_at.items():
-        _timestamp(stamp, source, at(f"answered_at.{qid}"))
-    check_sources(data, lambda key, message: _fail(source, at(key), message))
-
-    followup = next(
-        (
-            answers[q.id]
-            for _, q in framework.questions()
-            if q.type == "followup" and answers.get(q.id)
-        ),
-        None,
-    )
-    _date(data["followup"], source, at("followup"), nullable=True)
-    if data["followup"] != followup:
-        _fail(
-            source,
-            at("followup"),
-            f"{data['followup']!r} does not match the follow-up answer ({followup!r})",
-        )
-    # keep the framework as the store keeps it (canonical form of the same content)
-    canonical = dict(data, framework=canonical_framework)
-    return _Checked(canonical, frozenset(action_questions), where or "(top)")
-
-
-def _check_actions(value: Any, source: str, where: str, today: date) -> None:
-    from topcli.framework import parse_action
-    from topcli.store import ACTION_STATUSES
-
-    if not isinstance(value, list):
-        _fail(source, where, "must be a list of actions")
-    for n, action in enumerate(value):
-        place = _join(where, n)
-        _check_keys(action, ACTION_KEYS, source, place)
-        _ident(action["id"], source, _join(place, "id"))
-        for key in ("what", "success", "support"):
-            _string(action[key], source, _join(place, key))
-        _date(action["due"], source, _join(place, "due"))
-        try:
-            canonical = parse_action(
-                {k: action[k] for k in ("what", "due", "success", "support")},
-                today=today,
-                where=place,
-            )
-        except AnswerError as exc:
-            _fail(source, place, exc.message)
-        for key, expected in canonical.items():
-            if action[key] != expected:
-                _fail(
-                    source,
-                    _join(place, key),
-                    "has spaces at its ends, which topcli never stores",
-                    hint="the file was changed by hand; export it again from topcli",
-                )
-        _enum(action["status"], ACTION_STATUSES, source, _join(place, "status"))
-        _ident(action["carried_from"], source, _join(place, "carried_from"), nullable=True)
-        _timestamp(action["created_at"], source, _join(place, "created_at"))
-        _timestamp(action["updated_at"], source, _join(place, "updated_at"))
-        notes = action["notes"]
-        if not isinstance(notes, list):
-            _fail(source, _join(place, "notes"), "must be a list")
-        for m, note in enumerate(notes):
-            spot = _join(_join(place, "notes"), m)
-            _check_keys(note, NOTE_KEYS, source, spot)
-            _timestamp(note["at"], source, _join(spot, "at"))
-            _enum(note["status"], (*ACTION_STATUSES, None), source, _join(spot, "status"))
-            _string(note["text"], source, _join(spot, "text"))
-
-
-def _check_unique(checked: Sequence[_Checked], source: str) -> None:
+def _check_unique(checked: Sequence[Checked], source: str) -> None:
     """No conversation or action twice, and one name per person id, within the file."""
     sessions: set[str] = set()
     actions: set[str] = set()
@@ -486,28 +252,27 @@ def _check_unique(checked: Sequence[_Checked], source: str) -> None:
     for item in checked:
         data = item.data
         if data["id"] in sessions:
-            _fail(source, item.where, f"conversation '{data['id']}' appears twice")
+            refuse(source, item.where, f"conversation '{data['id']}' appears twice")
         sessions.add(data["id"])
         person = data["person"]
         if names.setdefault(person["id"], person["name"]) != person["name"]:
-            _fail(
+            refuse(
                 source,
                 item.where,
                 f"person id '{person['id']}' is called both {names[person['id']]!r} and "
                 f"{person['name']!r}",
             )
-        for action in _actions(item):
+        for action in actions_in(item):
             if action["id"] in actions:
-                _fail(source, item.where, f"action '{action['id']}' appears twice")
+                refuse(source, item.where, f"action '{action['id']}' appears twice")
             actions.add(action["id"])
 
 
-def _actions(item: _Checked) -> list[dict[str, Any]]:
-    return [a for qid in item.action_questions for a in item.data["answers"][qid]]
+# --------------------------------------------------------------------------- against the store
 
 
 def _check_against_store(
-    store: Store, checked: Sequence[_Checked], *, source: str, replace: bool, result: ImportResult
+    store: Store, checked: Sequence[Checked], *, source: str, replace: bool, result: ImportResult
 ) -> None:
     """Clashes with stored conversations, actions and people; links to absent conversations."""
     db = store.db
@@ -525,12 +290,12 @@ def _check_against_store(
         _refuse_stored(source, existing, result.replaced)
     replaced = set(result.replaced)
     for item in checked:
-        for action in _actions(item):
+        for action in actions_in(item):
             row = db.execute(
                 "SELECT session_id FROM actions WHERE id = ?", (action["id"],)
             ).fetchone()
             if row is not None and row["session_id"] not in replaced:
-                _fail(
+                refuse(
                     source,
                     item.where,
                     f"action id '{action['id']}' is already used by stored conversation "
@@ -541,13 +306,14 @@ def _check_against_store(
         row = db.execute("SELECT name FROM people WHERE id = ?", (person["id"],)).fetchone()
         replacing_their_only = row is not None and _only_sessions_of(store, person["id"], replaced)
         if row is not None and row["name"] != person["name"] and not replacing_their_only:
-            _fail(
+            refuse(
                 source,
                 item.where,
                 f"person id '{person['id']}' is {row['name']!r} here but {person['name']!r} in "
                 "the file; nothing was imported",
                 hint="import into a separate data folder (TOPCLI_HOME)",
             )
+    _check_carried_from(store, checked, replaced, result)
     in_file = {item.data["id"] for item in checked}
     for item in checked:
         previous = item.data["previous_id"]
@@ -557,6 +323,34 @@ def _check_against_store(
             item.data["previous_id"] = None
             result.notes.append(
                 f"conversation {item.data['id']} followed conversation {previous}, which is "
+                "neither in the file nor stored here; that link was left out "
+                "(export with --all to keep every link)"
+            )
+
+
+def _check_carried_from(
+    store: Store, checked: Sequence[Checked], replaced: set[str], result: ImportResult
+) -> None:
+    """A ``carried_from`` must name an action in the file or one stored here (and staying).
+
+    Like a conversation's ``previous_id``, a link to an action that is neither is left out with
+    a note, not kept dangling: exporting a single check-in and importing it elsewhere is
+    ordinary, and its carried actions then have no earlier action to point at.
+    """
+    in_file = {action["id"] for item in checked for action in actions_in(item)}
+    for item in checked:
+        for action in actions_in(item):
+            earlier = action["carried_from"]
+            if earlier is None or earlier in in_file:
+                continue
+            row = store.db.execute(
+                "SELECT session_id FROM actions WHERE id = ?", (earlier,)
+            ).fetchone()
+            if row is not None and row["session_id"] not in replaced:
+                continue
+            action["carried_from"] = None
+            result.notes.append(
+                f"action {action['id']} was carried over from action {earlier}, which is "
                 "neither in the file nor stored here; that link was left out "
                 "(export with --all to keep every link)"
             )

@@ -12,6 +12,7 @@ from topcli import __version__, completion
 from topcli.cli import (
     config,
     conversation,
+    doctor,
     followthrough,
     frameworks,
     plan,
@@ -86,6 +87,7 @@ def root(
 conversation.register(app)
 followthrough.register(app)
 prep.register(app)
+doctor.register(app)
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(plan.app, name="plan")
 app.add_typer(frameworks.app, name="frameworks")

@@ -101,15 +101,16 @@ def print_json(data: Any) -> None:
 def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:
     """``error: message`` and ``hint: ...`` on stderr; the traceback (of ``cause`` if given)
     only with ``--debug``."""
-    from rich.markup import escape
+    from topcli.safetext import printable_markup
 
     err = console(stderr=True)
     if _state["debug"]:
-        err.print(escape("".join(traceback.format_exception(cause or exc))), end="")
+        err.print(printable_markup("".join(traceback.format_exception(cause or exc))), end="")
     colour = "yellow" if isinstance(exc, Interrupted) else "red"
-    err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {escape(exc.message)}")
+    # messages quote stored names and answers: shown, never obeyed as escape sequences
+    err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {printable_markup(exc.message)}")
     if exc.hint:
-        err.print(f"[yellow]hint:[/yellow] {escape(exc.hint)}")
+        err.print(f"[yellow]hint:[/yellow] {printable_markup(exc.hint)}")
 
 
 def report_plugin_warnings() -> None:
@@ -121,11 +122,11 @@ def report_plugin_warnings() -> None:
     loaded = plugins.loaded_plugins() if plugins is not None else None
     if loaded is None or not loaded.warnings:
         return
-    from rich.markup import escape
+    from topcli.safetext import printable_markup
 
     err = console(stderr=True)
     for warning in loaded.warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        err.print(f"[yellow]warning:[/yellow] {printable_markup(warning)}")
     loaded.warnings.clear()
 
 
@@ -135,7 +136,9 @@ def report_store_notices() -> None:
     if store is None:
         return
     for notice in store.pop_notices():
-        console(stderr=True).print(notice, markup=False)
+        from topcli.safetext import printable
+
+        console(stderr=True).print(printable(notice), markup=False)
 
 
 class TopcliGroup(TyperGroup):

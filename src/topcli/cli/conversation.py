@@ -90,27 +90,25 @@ def resume(
     ),
 ) -> None:
     """Continue an unfinished conversation at its first unanswered question."""
-    from rich.markup import escape
-
     from topcli.pipeline import resume_session
     from topcli.prompts import is_interactive
+    from topcli.safetext import printable_markup
 
     session, was_complete = resume_session(
         session_id, interactive=not no_input and is_interactive()
     )
     if was_complete:
         console().print(
-            f"Conversation {session.id} with {escape(session.person_name)} is already complete; "
-            "nothing left to answer."
+            f"Conversation {session.id} with {printable_markup(session.person_name)} "
+            "is already complete; nothing left to answer."
         )
     print_summary(session)
 
 
 def print_summary(session: Any) -> None:
     """The end of a conversation: the plan, the follow-up date, and what to do next."""
-    from rich.markup import escape
-
     from topcli.render import followup_line, plan_table
+    from topcli.safetext import printable_markup
 
     out = console()
     out.print()
@@ -123,7 +121,8 @@ def print_summary(session: Any) -> None:
     warn_about_followup(session)
     out.print()
     out.print(
-        f"Conversation [bold]{session.id}[/bold] with {escape(session.person_name)} is saved. Next:"
+        f"Conversation [bold]{session.id}[/bold] with "
+        f"{printable_markup(session.person_name)} is saved. Next:"
     )
     for command, why in (
         (f"topcli sessions show {session.id}", "read it back"),

@@ -192,13 +192,12 @@ def export(
     sessions = pick_sessions(Store(), session_id, person=person, every=every)
     data = render(exporter, sessions, every=every, include_private=include_private)
     if output is None or str(output) == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_stdout(data)
         return
     write_export(output, data, force=force)
     from rich.markup import escape
 
+    from topcli.safetext import printable_markup
     from topcli.wording import plural
 
     what = (
@@ -206,7 +205,26 @@ def export(
         if every
         else f"conversation {sessions[0].id} with {sessions[0].person_name}"
     )
-    console(stderr=True).print(f"Wrote {escape(str(output))} ({name}, {escape(what)}).")
+    console(stderr=True).print(
+        f"Wrote {escape(str(output))} ({escape(name)}, {printable_markup(what)})."
+    )
+
+
+def _write_stdout(data: bytes) -> None:
+    """The export on standard output: byte for byte into a pipe or file, shown safely on a terminal.
+
+    Redirected (``> plan.json``) it must be exactly the export. On a terminal a person reads it,
+    and an answer holding an escape sequence would be obeyed: there every control character is
+    shown as an escape instead (:func:`topcli.safetext.printable`).
+    """
+    sys.stdout.flush()
+    if sys.stdout.isatty():
+        from topcli.safetext import printable
+
+        text = printable(data.decode("utf-8", errors="backslashreplace"))
+        data = text.encode("utf-8", errors="backslashreplace")
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 @app.command("schema")

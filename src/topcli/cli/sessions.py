@@ -122,6 +122,7 @@ def delete(
     from topcli import clock
     from topcli.errors import UsageError
     from topcli.prompts import TerminalPrompter, interrupts, is_interactive
+    from topcli.safetext import printable, printable_markup
     from topcli.store import Store
 
     store = Store()
@@ -131,7 +132,7 @@ def delete(
             raise UsageError("deleting needs confirmation", hint="add --yes to confirm")
         with interrupts("nothing was deleted"):
             sure = TerminalPrompter(clock.today()).confirm(
-                f"Delete conversation {session.id} with {session.person_name} "
+                f"Delete conversation {session.id} with {printable(session.person_name)} "
                 f"({len(session.answers)} answers)? This cannot be undone.",
                 default=False,
                 key="delete",
@@ -140,9 +141,9 @@ def delete(
             console().print("Nothing deleted.")
             return
     store.delete_session(session.id)
-    from rich.markup import escape
-
-    console().print(f"Deleted conversation {session.id} with {escape(session.person_name)}.")
+    console().print(
+        f"Deleted conversation {session.id} with {printable_markup(session.person_name)}."
+    )
 
 
 @app.command("import")
@@ -157,20 +158,20 @@ def import_sessions(
     ),
 ) -> None:
     """Restore conversations from a JSON export exactly (a new laptop, a backup)."""
-    from rich.markup import escape
-
+    from topcli.safetext import printable_markup
     from topcli.transfer import import_file
     from topcli.wording import plural
 
     result = import_file(file, replace=replace)
     out = console(stderr=True)
     for note in result.notes:
-        out.print(f"[yellow]note:[/yellow] {escape(note)}")
+        out.print(f"[yellow]note:[/yellow] {printable_markup(note)}")
     for session in result.sessions:
         verb = "Replaced" if session.id in result.replaced else "Imported"
         out.print(
-            f"{verb} conversation [bold]{session.id}[/bold] with {escape(session.person_name)} "
-            f"({escape(session.framework.name)}, {session.started_at[:10]}, "
+            f"{verb} conversation [bold]{session.id}[/bold] with "
+            f"{printable_markup(session.person_name)} "
+            f"({printable_markup(session.framework.name)}, {session.started_at[:10]}, "
             f"{plural(len(session.answers), 'answer')}, {plural(len(session.actions), 'action')})."
         )
 
@@ -222,3 +223,35 @@ def edit(
     out.print(
         f"Saved. Calendars pick up the change from a new export: topcli plan export {ident} --ics"
     )
+
+
+@app.command("purge")
+def purge() -> None:
+    """Compact the database so deleted conversations leave no trace and no space behind.
+
+    Deleting already overwrites the deleted rows (SQLite's ``secure_delete``); purging rebuilds
+    the file (``VACUUM``), which also drops freed pages and old copies of moved rows.
+    """
+    from topcli.store import Store
+
+    store = Store()
+    before = store.path.stat().st_size
+    store.vacuum()
+    after = store.path.stat().st_size
+    freed = max(before - after, 0)
+    console().print(
+        f"Compacted {store.path}: {_size(before)} → {_size(after)} ({_size(freed)} freed).",
+        markup=False,
+    )
+
+
+def _size(n: int) -> str:
+    """Bytes in the unit a person reads at a glance (``4.0 KiB``, ``1.2 MiB``)."""
+    if n < 1024:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB"):
+        value /= 1024
+        if value < 1024 or unit == "GiB":
+            break
+    return f"{value:.1f} {unit}"

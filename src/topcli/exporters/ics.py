@@ -15,8 +15,9 @@ So that importing an updated export updates the events instead of adding copies,
 from the ids (``followup-<conversation id>@topcli``, ``action-<action id>@topcli``), and
 ``SEQUENCE`` and ``LAST-MODIFIED`` come from when the conversation or action last changed:
 ``SEQUENCE`` is the number of whole seconds from 2020-01-01T00:00:00Z to that moment, so it grows
-with every change and is the same in every export until something changes. ``DTSTAMP`` is the
-time of the export (:func:`topcli.clock.now`).
+with every change and is the same in every export until something changes (capped at RFC 5545's
+largest integer, reached in 2088; a timestamp with no UTC form is clamped to
+9999-12-31T23:59:59Z). ``DTSTAMP`` is the time of the export (:func:`topcli.clock.now`).
 
 The calendar is written with the ``icalendar`` library, which escapes text, folds long lines and
 writes TZID with its VTIMEZONE; see ``docs/exports.md`` for why not the ``ics`` package.
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 PRODID = "-//topcli//topcli career conversations//EN"
 #: SEQUENCE counts seconds from here to the last change (fits RFC 5545's integer until 2088).
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+#: RFC 5545's largest integer: SEQUENCE stays there for changes after 2088-01-19 (an imported
+#: or far-future timestamp), instead of making the export fail.
+SEQUENCE_LIMIT = 2**31 - 1
 #: Action reminders: 09:00 on the day before the all-day event (which starts at 00:00).
 ACTION_TRIGGER = timedelta(hours=-15)
 
@@ -202,7 +206,8 @@ class _Builder:
         modified = _utc(changed)
         event.add("created", _utc(created))
         event.add("last-modified", modified)
-        event.add("sequence", int((modified - SEQUENCE_EPOCH).total_seconds()))
+        seconds = int((modified - SEQUENCE_EPOCH).total_seconds())
+        event.add("sequence", max(-SEQUENCE_LIMIT - 1, min(seconds, SEQUENCE_LIMIT)))
         event.add("class", "PRIVATE")
         return event
 
@@ -211,7 +216,7 @@ class _Builder:
             return
         from icalendar import Alarm
 
-        day = date.fromisoformat(session.followup)
+        day = _on_calendar(session.followup, f"the follow-up of conversation {session.id}")
         start = datetime.combine(day, self.options.start, tzinfo=self.zone)
         changed = max([session.updated_at, *(a["updated_at"] for a in session.actions)], key=_utc)
         event = self._event(f"followup-{session.id}@topcli", changed, session.started_at)
@@ -235,7 +240,7 @@ class _Builder:
             return
         from icalendar import Alarm
 
-        day = date.fromisoformat(action["due"])
+        day = _on_calendar(action["due"], f"action {action['id']}")
         event = self._event(
             f"action-{action['id']}@topcli", action["updated_at"], action["created_at"]
         )
@@ -269,18 +274,56 @@ class _Builder:
             from icalendar import Timezone
 
             # the zone's rules for the years the events span, before the events that use it
-            first = min(self.dates) - timedelta(days=366)
-            last = max(self.dates) + timedelta(days=366)
+            first = _clamped(min(self.dates), -366)
+            last = _clamped(max(self.dates), 366)
             vtimezone = Timezone.from_tzid(self.tzid, first_date=first, last_date=last)
             self.calendar.subcomponents.insert(0, vtimezone)
         return self.calendar.to_ical()
 
 
+def _on_calendar(iso: str, what: str) -> date:
+    """A stored date that a calendar event can hold in any zone, or an :class:`ExportError`.
+
+    topcli stores no date after :data:`~topcli.durations.LATEST_DATE` (9000-12-31), which leaves
+    room for an event's end and any zone's offset before Python's last date (9999-12-31); a
+    later one can only come from a database changed by hand.
+    """
+    from topcli.durations import LATEST_DATE
+
+    day = date.fromisoformat(iso)
+    if day > LATEST_DATE:
+        from topcli.errors import ExportError
+
+        raise ExportError(
+            f"{what} is on {iso}, after the last date topcli handles ({LATEST_DATE})",
+            hint="the database was changed outside topcli; correct that date, then export again",
+        )
+    return day
+
+
+def _clamped(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the first or last date Python knows."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _utc(stamp: str) -> datetime:
+    """A stored timestamp in UTC; one that falls off the calendar there is clamped to its end.
+
+    ``9999-12-31T23:00:00-05:00`` is a valid timestamp with no UTC form (it would be in the year
+    10000): it becomes the last representable second (or the first, at the other end), so the
+    export never fails on a record's bookkeeping time.
+    """
     value = datetime.fromisoformat(stamp)
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(UTC)
+    try:
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        edge = datetime.max if value.year > 1 else datetime.min
+        return edge.replace(microsecond=0, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- descriptions

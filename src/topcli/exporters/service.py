@@ -14,8 +14,6 @@ the one thing the user is waiting for, and Ctrl-C stops it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -185,58 +183,13 @@ def _call(entry: RegisteredExporter, function: Callable[[Any], Any], argument: A
 def write_export(path: Path, data: bytes, *, force: bool) -> None:
     """Write ``data`` to ``path`` all-or-nothing, owner-only (mode 0600).
 
-    The bytes go to a temporary file in the same folder, then replace ``path`` in one step, so a
-    full disk or a crash never leaves half a file. An existing file is kept unless ``force``.
+    :func:`topcli.safefiles.write_private` does the writing: only a regular file (with
+    ``force``) or a new path, never a symlink, FIFO or device; a ``.topcli-tmp-*`` file renamed
+    into place. A run killed half-way leaves such a file, holding the plan: the next export into
+    the same folder removes it first.
     """
+    from topcli.safefiles import clean_stale_temp, write_private
+
     path = Path(path)
-    folder = path.parent
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder", hint="give a file name, e.g. -o plan.md")
-    if not folder.is_dir():
-        raise ExportError(
-            f"cannot write {path}: {folder} "
-            + ("is not a folder" if folder.exists() else "does not exist"),
-            hint="create the folder first, or choose another path with -o",
-        )
-    if path.exists() and not force:
-        raise ExportError(f"{path} already exists", hint="add --force to overwrite it")
-    try:
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ExportError(
-            f"cannot write in {folder}: {exc.strerror or exc}",
-            hint="check the folder's permissions, or choose another path with -o",
-        ) from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o600)
-        _move_into_place(temp, path, force=force)
-    except OSError as exc:
-        raise ExportError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="check the disk space and permissions, or choose another path with -o",
-        ) from None
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _move_into_place(temp: Path, path: Path, *, force: bool) -> None:
-    if force:
-        os.replace(temp, path)
-        return
-    try:
-        # a hard link never replaces: a file that appeared meanwhile is not overwritten
-        os.link(temp, path)
-    except FileExistsError:
-        raise ExportError(f"{path} already exists", hint="add --force to overwrite it") from None
-    except OSError:
-        # file systems without hard links: the check above has to do
-        if path.exists():
-            raise ExportError(
-                f"{path} already exists", hint="add --force to overwrite it"
-            ) from None
-        os.replace(temp, path)
+    clean_stale_temp(path.parent)
+    write_private(path, data, force=force)

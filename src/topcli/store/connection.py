@@ -180,15 +180,18 @@ def private_dir(path: Path) -> None:
             f"the data folder {path} is a file, not a folder",
             hint="set TOPCLI_HOME to a folder (topcli creates it if it does not exist)",
         )
+    from topcli.safefiles import TEMP_PREFIX, clean_stale_temp
+
     try:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        clean_stale_temp(path)  # a killed run's leftovers (a probe, a partial file)
         mode = stat.S_IMODE(path.stat().st_mode)
         ours = not path.is_symlink() and all(
             child.name.startswith(DB_NAME) for child in path.iterdir()
         )
         if ours and mode & 0o077 and mode & stat.S_IWUSR:
             path.chmod(0o700)
-        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=path)
+        fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX + "write-test-", dir=path)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
