@@ -7,8 +7,13 @@ from typing import Any
 import typer
 
 from topcli.cli._base import console, print_json
+from topcli.cli._help import examples
 
-app = typer.Typer(help="Everyone you hold conversations with.", no_args_is_help=True)
+app = typer.Typer(
+    help="Everyone you hold conversations with.",
+    epilog=examples("topcli people list"),
+    no_args_is_help=True,
+)
 
 
 def choose_person(store: Any, query: str, *, interactive: bool) -> Any:
@@ -48,7 +53,7 @@ def person_id(store: Any, query: str | None, *, interactive: bool) -> str | None
     return None if query is None else choose_person(store, query, interactive=interactive)["id"]
 
 
-@app.command("list")
+@app.command("list", epilog=examples("topcli people list", "topcli people list --json"))
 def list_people(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:

@@ -8,11 +8,19 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
+from topcli.cli._help import examples
 
-app = typer.Typer(help="List, show, delete and import stored conversations.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, show, delete and import stored conversations.",
+    epilog=examples("topcli sessions list", "topcli sessions show 3f89"),
+    no_args_is_help=True,
+)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples("topcli sessions list", 'topcli sessions list --person "Sam Lee" --json'),
+)
 def list_sessions(
     person: str = person_option("Only conversations with this person."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
@@ -66,7 +74,9 @@ def list_sessions(
     out.print(table)
 
 
-@app.command("show")
+@app.command(
+    "show", epilog=examples("topcli sessions show 3f89", "topcli sessions show 3f89 --json")
+)
 def show(
     session_id: str = typer.Argument(
         ...,
@@ -109,7 +119,9 @@ def show(
         out.print(f"Not finished: continue with [bold]topcli resume {session.id}[/bold]")
 
 
-@app.command("delete")
+@app.command(
+    "delete", epilog=examples("topcli sessions delete 3f89", "topcli sessions delete 3f89 --yes")
+)
 def delete(
     session_id: str = typer.Argument(
         ..., help="Conversation id.", metavar="SESSION_ID", autocompletion=completion.session_ids
@@ -143,7 +155,13 @@ def delete(
     console().print(f"Deleted conversation {session.id} with {escape(session.person_name)}.")
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog=examples(
+        "topcli sessions import backup.json",
+        "topcli plan export --all --json | topcli sessions import -",
+    ),
+)
 def import_sessions(
     file: Path = typer.Argument(
         ...,
