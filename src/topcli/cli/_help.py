@@ -17,9 +17,10 @@ def examples(*lines: str) -> str:
     uniform indent of the lines after the first would be removed, so the text starts with an
     empty line (dropped by ``cleandoc`` after it measured the indent) and the examples keep
     their two spaces. tests/test_help.py parses every line under ``Examples:`` and checks that
-    click accepts it, so an example cannot outlive a renamed option.
+    click accepts it, so an example cannot outlive a renamed option. A ``[`` is escaped, so a
+    shell test such as ``[ -f plan.md ]`` is printed rather than read as rich markup.
     """
-    return "\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+    return "\nExamples:\n" + "\n".join("  " + line.replace("[", "\\[") for line in lines)
 
 
 def _no_type_label(param: Any, ctx: Any) -> str:
