@@ -21,12 +21,14 @@ from topcli.cli import (
     sessions,
 )
 from topcli.cli._base import TopcliGroup, set_debug
+from topcli.cli._help import examples
 
 app = typer.Typer(
     name="topcli",
     cls=TopcliGroup,
     help="Guided, forward-looking career conversations: Think, Opportunities, Plan.\n\n"
     "Tab completion: topcli --install-completion (bash, zsh or fish).",
+    epilog=examples('topcli start --person "Sam Lee"', "topcli followup"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

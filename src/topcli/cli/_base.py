@@ -144,6 +144,13 @@ def report_store_notices() -> None:
 class TopcliGroup(TyperGroup):
     """The root group: the one top-level handler for topcli's errors."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Typer builds the whole tree before the root: help shows arguments by name only."""
+        super().__init__(*args, **kwargs)
+        from topcli.cli._help import name_arguments_only
+
+        name_arguments_only(self)
+
     def main(self, args: Sequence[str] | None = None, *pargs: Any, **kwargs: Any) -> Any:
         """Take ``--debug`` out of the line wherever it is, then run as click does.
 

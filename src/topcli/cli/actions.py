@@ -6,14 +6,18 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
+from topcli.cli._help import examples
 
 app = typer.Typer(
     help="Track actions across all conversations: list, done, drop, note, edit.",
+    epilog=examples("topcli actions list", "topcli actions done a64a1c"),
     no_args_is_help=True,
 )
 
 
-@app.command("list")
+@app.command(
+    "list", epilog=examples("topcli actions list --within 2w", "topcli actions list --all --json")
+)
 def list_actions(
     person: str = person_option("Only this person's actions."),
     within: str = typer.Option(
@@ -67,7 +71,9 @@ def list_actions(
     out.print(actions_table(items, today, wide=out.width >= WIDE))
 
 
-@app.command("done")
+@app.command(
+    "done", epilog=examples('topcli actions done a64a1c --note "Ran two incident reviews"')
+)
 def done(
     action_id: str = typer.Argument(
         ...,
@@ -83,7 +89,9 @@ def done(
     _close(action_id, "done", note)
 
 
-@app.command("drop")
+@app.command(
+    "drop", epilog=examples('topcli actions drop a64a1c --note "The team was reorganised"')
+)
 def drop(
     action_id: str = typer.Argument(
         ...,
@@ -112,7 +120,9 @@ def _close(action_id: str, status: str, note: str) -> None:
     )
 
 
-@app.command("note")
+@app.command(
+    "note", epilog=examples('topcli actions note a64a1c "Booked the first incident review"')
+)
 def note(
     action_id: str = typer.Argument(
         ...,
@@ -136,7 +146,10 @@ def note(
     )
 
 
-@app.command("edit")
+@app.command(
+    "edit",
+    epilog=examples("topcli actions edit a64a1c --due +2w", "topcli actions edit a64a1c"),
+)
 def edit(
     action_id: str = typer.Argument(
         ..., metavar="ID", help="Action id; a unique start is enough (see 'actions list')."

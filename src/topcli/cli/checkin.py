@@ -8,11 +8,14 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, one_person, person_option
+from topcli.cli._help import examples
 
 
 def register(app: typer.Typer) -> None:
     """Add ``checkin`` to the root app."""
-    app.command()(checkin)
+    app.command(
+        epilog=examples('topcli checkin "Sam Lee"', "topcli checkin sam-lee --answers checkin.yaml")
+    )(checkin)
 
 
 def checkin(

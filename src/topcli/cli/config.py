@@ -10,9 +10,11 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import print_json
+from topcli.cli._help import examples
 
 app = typer.Typer(
     help="Defaults set once: framework, follow-up interval, meeting time, editor, pager...",
+    epilog=examples("topcli config list", "topcli config set followup_interval 6w"),
     no_args_is_help=True,
 )
 
@@ -24,7 +26,7 @@ _KEY = typer.Argument(
 )
 
 
-@app.command("list")
+@app.command("list", epilog=examples("topcli config list", "topcli config list --json"))
 def list_settings(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
     plain: bool = typer.Option(
@@ -32,10 +34,7 @@ def list_settings(
     ),
     no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
-    """Every setting with its value and where it came from (flag, env, file:line, default).
-
-    Example: topcli config list --json
-    """
+    """Every setting with its value and where it came from (flag, env, file:line, default)."""
     from topcli import config, output
 
     settings = config.resolve_all()
@@ -61,12 +60,9 @@ def list_settings(
     output.show(table, plain=plain, pager=not no_pager)
 
 
-@app.command("get")
+@app.command("get", epilog=examples("topcli config get followup_interval"))
 def get(key: str = _KEY) -> None:
-    """Print one setting's value (exit status 1, printing nothing, when it has none).
-
-    Example: topcli config get followup_interval
-    """
+    """Print one setting's value (exit status 1, printing nothing, when it has none)."""
     from topcli import config
 
     setting = config.resolve(key)
@@ -75,27 +71,26 @@ def get(key: str = _KEY) -> None:
     typer.echo(setting.value)
 
 
-@app.command("set")
+@app.command(
+    "set",
+    epilog=examples(
+        "topcli config set followup_interval 6w", "topcli config set meeting_time 14:30"
+    ),
+)
 def set_(
     key: str = _KEY,
     value: str = typer.Argument(..., help="The new value, checked before it is written."),
 ) -> None:
-    """Check a value and write it to the config file (other lines and comments are kept).
-
-    Example: topcli config set followup_interval 6w
-    """
+    """Check a value and write it to the config file (other lines and comments are kept)."""
     from topcli import config_file
 
     path, stored = config_file.set_value(key, value)
     typer.echo(f"{key} = {stored}  (in {path})")
 
 
-@app.command("unset")
+@app.command("unset", epilog=examples("topcli config unset remind"))
 def unset(key: str = _KEY) -> None:
-    """Remove a setting from the config file, so its default applies again.
-
-    Example: topcli config unset remind
-    """
+    """Remove a setting from the config file, so its default applies again."""
     from topcli import config_file
 
     if config_file.unset_value(key):
@@ -104,23 +99,19 @@ def unset(key: str = _KEY) -> None:
         typer.echo(f"{key} was not set in {config_file.config_path()}")
 
 
-@app.command("path")
+@app.command("path", epilog=examples("topcli config path"))
 def path() -> None:
-    """Print where the config file is (TOPCLI_CONFIG changes it); it need not exist yet.
-
-    Example: topcli config path
-    """
+    """Print where the config file is (TOPCLI_CONFIG changes it); it need not exist yet."""
     from topcli.config import config_path
 
     typer.echo(str(config_path()))
 
 
-@app.command("edit")
+@app.command("edit", epilog=examples("topcli config edit", "TOPCLI_EDITOR=nano topcli config edit"))
 def edit() -> None:
-    """Open the config file in your editor (created with every setting commented out), then
-    check it.
+    """Open the config file in your editor, then check it.
 
-    Example: TOPCLI_EDITOR=nano topcli config edit
+    A new file is created with every setting commented out.
     """
     from topcli import config, config_file, editor
 

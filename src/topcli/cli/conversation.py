@@ -9,11 +9,17 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, person_option, report_plugin_warnings
+from topcli.cli._help import examples
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(start)
-    app.command()(resume)
+    app.command(
+        epilog=examples(
+            'topcli start --person "Sam Lee"',
+            "topcli start --framework grow --answers sam.yaml --no-input",
+        )
+    )(start)
+    app.command(epilog=examples("topcli resume", "topcli resume 3f89a1c2"))(resume)
 
 
 def start(

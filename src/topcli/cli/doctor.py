@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 
 from topcli.cli._base import console
+from topcli.cli._help import examples
 
 
 def register(app: typer.Typer) -> None:
     """Add ``topcli doctor`` to the root app."""
-    app.command("doctor")(doctor)
+    app.command("doctor", epilog=examples("topcli doctor"))(doctor)
 
 
 def doctor() -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from topcli.cli._base import console, person_option, print_json
+from topcli.cli._help import examples
 
 if TYPE_CHECKING:
     from topcli.followup import FollowupReport
@@ -25,7 +26,10 @@ FOLLOWUP_HELP = "\n\n".join(
 
 def register(app: typer.Typer) -> None:
     """Add ``followup`` to the root app."""
-    app.command(help=FOLLOWUP_HELP)(followup)
+    app.command(
+        help=FOLLOWUP_HELP,
+        epilog=examples("topcli followup --within 4w", 'topcli followup --person "Sam Lee" --json'),
+    )(followup)
 
 
 def followup(

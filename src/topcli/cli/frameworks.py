@@ -8,11 +8,16 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, print_json
+from topcli.cli._help import examples
 
-app = typer.Typer(help="List, show and validate conversation frameworks.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, show and validate conversation frameworks.",
+    epilog=examples("topcli frameworks list", "topcli frameworks show top"),
+    no_args_is_help=True,
+)
 
 
-@app.command("list")
+@app.command("list", epilog=examples("topcli frameworks list", "topcli frameworks list --json"))
 def list_frameworks(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
@@ -50,7 +55,10 @@ def list_frameworks(
     console().print(table)
 
 
-@app.command("show")
+@app.command(
+    "show",
+    epilog=examples("topcli frameworks show top", "topcli frameworks show ./team.yaml --json"),
+)
 def show(
     framework: str = typer.Argument(
         ...,
@@ -93,7 +101,10 @@ def show(
                 out.print(f"[dim]      choices: {escape(' | '.join(q.choices))}[/dim]")
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    epilog=examples("topcli frameworks validate team.yaml", "topcli frameworks validate *.yaml"),
+)
 def validate(
     files: list[Path] = typer.Argument(
         ..., help="Framework YAML files to check.", metavar="FILE..."

@@ -6,11 +6,14 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, one_person, person_option, print_json
+from topcli.cli._help import examples
 
 
 def register(app: typer.Typer) -> None:
     """Add ``history`` to the root app."""
-    app.command()(history)
+    app.command(
+        epilog=examples('topcli history "Sam Lee"', "topcli history --person sam-lee --json")
+    )(history)
 
 
 def history(

@@ -7,8 +7,13 @@ from typing import Any
 import typer
 
 from topcli.cli._base import console, print_json
+from topcli.cli._help import examples
 
-app = typer.Typer(help="Everyone you hold conversations with.", no_args_is_help=True)
+app = typer.Typer(
+    help="Everyone you hold conversations with.",
+    epilog=examples("topcli people list"),
+    no_args_is_help=True,
+)
 
 
 def choose_person(store: Any, query: str, *, interactive: bool) -> Any:
@@ -74,7 +79,7 @@ def person_id(store: Any, query: str | None, *, interactive: bool) -> str | None
     return None if query is None else choose_person(store, query, interactive=interactive)["id"]
 
 
-@app.command("list")
+@app.command("list", epilog=examples("topcli people list", "topcli people list --json"))
 def list_people(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
@@ -104,7 +109,9 @@ def list_people(
 # --------------------------------------------------------------------------- managing people
 
 
-@app.command("show")
+@app.command(
+    "show", epilog=examples('topcli people show "Sam Lee"', "topcli people show sam --json")
+)
 def show_person(
     person: str = typer.Argument(..., help="Name, part of a name, or id.", metavar="PERSON"),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
@@ -171,7 +178,7 @@ def _print_overview(overview: dict[str, Any]) -> None:
     show(table)
 
 
-@app.command("rename")
+@app.command("rename", epilog=examples('topcli people rename sam "Sam Lee"'))
 def rename_person(
     person: str = typer.Argument(..., help="Name, part of a name, or id.", metavar="PERSON"),
     new_name: str = typer.Argument(..., help="The name to use from now on.", metavar="NEW_NAME"),
@@ -202,7 +209,10 @@ def rename_person(
     )
 
 
-@app.command("merge")
+@app.command(
+    "merge",
+    epilog=examples('topcli people merge sam "Sam Lee"', "topcli people merge sam sam-lee --yes"),
+)
 def merge_people(
     source: str = typer.Argument(
         ..., help="The person to merge away (name or id).", metavar="FROM"
@@ -251,7 +261,10 @@ def merge_people(
     )
 
 
-@app.command("delete")
+@app.command(
+    "delete",
+    epilog=examples('topcli people delete "Sam Lee"', "topcli people delete sam-lee --yes"),
+)
 def delete_person(
     person: str = typer.Argument(..., help="Name, part of a name, or id.", metavar="PERSON"),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.", metavar=""),

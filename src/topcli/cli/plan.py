@@ -11,11 +11,18 @@ from typer.core import TyperCommand
 
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
+from topcli.cli._help import examples
 
-app = typer.Typer(help="Show and export plans.", no_args_is_help=True)
+app = typer.Typer(
+    help="Show and export plans.",
+    epilog=examples("topcli plan show", "topcli plan export --ics -o sam.ics"),
+    no_args_is_help=True,
+)
 
 
-@app.command("show")
+@app.command(
+    "show", epilog=examples('topcli plan show --person "Sam Lee"', "topcli plan show 3f89 --json")
+)
 def show(
     session_id: str = typer.Argument(
         None,
@@ -95,7 +102,14 @@ def _check_not_a_typo(flag: str, options: set[str]) -> None:
         )
 
 
-@app.command("export", cls=ExportCommand)
+@app.command(
+    "export",
+    cls=ExportCommand,
+    epilog=examples(
+        'topcli plan export --person "Sam Lee" --md -o sam-plan.md',
+        "topcli plan export 3f89 --ics --time 14:30 --remind 2h -o followup.ics",
+    ),
+)
 def export(
     session_id: str = typer.Argument(
         None,
@@ -227,7 +241,7 @@ def _write_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-@app.command("schema")
+@app.command("schema", epilog=examples("topcli plan schema > topcli-export.schema.json"))
 def schema() -> None:
     """Print the JSON Schema of the JSON export (see docs/export-format.md)."""
     from topcli.exporters.json_export import schema_text
@@ -235,7 +249,10 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
-@app.command("reschedule")
+@app.command(
+    "reschedule",
+    epilog=examples('topcli plan reschedule "+2 weeks"', "topcli plan reschedule 3f89 2026-07-06"),
+)
 def reschedule(
     words: list[str] = typer.Argument(
         ...,

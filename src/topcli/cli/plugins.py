@@ -5,11 +5,14 @@ from __future__ import annotations
 import typer
 
 from topcli.cli._base import console, print_json
+from topcli.cli._help import examples
 
-app = typer.Typer(help="Inspect plugins.", no_args_is_help=True)
+app = typer.Typer(
+    help="Inspect plugins.", epilog=examples("topcli plugins list --all"), no_args_is_help=True
+)
 
 
-@app.command("list")
+@app.command("list", epilog=examples("topcli plugins list", "topcli plugins list --all --json"))
 def list_plugins(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
     all_: bool = typer.Option(

@@ -9,13 +9,18 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, one_person, person_option
+from topcli.cli._help import examples
 
 
 def register(app: typer.Typer) -> None:
     """``prep`` and ``reflect``: the two ways a sheet for the person comes to be."""
     from topcli.cli import reflect
 
-    app.command()(prep)
+    app.command(
+        epilog=examples(
+            'topcli prep "Sam Lee" -o sam-prep.md', 'topcli prep "Sam Lee" --yaml -o sam.yaml'
+        )
+    )(prep)
     reflect.register(app)
 
 
@@ -68,10 +73,10 @@ def prep(
         metavar="",
     ),
 ) -> None:
-    """Write the questions for PERSON to prepare: each stage's purpose, its questions, room to
-    answer. Markdown by default; the filled-in sheet can be read back by topcli.
+    """A sheet of the questions for PERSON to prepare before the conversation.
 
-    Examples: topcli prep "Sam Lee" -o sam-prep.md;  topcli prep "Sam Lee" --yaml -o sam.yaml
+    Each stage's purpose, its questions and room to answer. Markdown by default; the filled-in
+    sheet can be read back by topcli.
     """
     from topcli.catalog import resolve_framework, with_plugin_questions
     from topcli.errors import UsageError

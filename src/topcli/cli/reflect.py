@@ -8,10 +8,13 @@ from pathlib import Path
 import typer
 
 from topcli.cli._base import console, report_plugin_warnings
+from topcli.cli._help import examples
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(reflect)
+    app.command(
+        epilog=examples("topcli reflect -o my-prep.md", "topcli reflect --yaml -o me.yaml")
+    )(reflect)
 
 
 def reflect(

@@ -8,13 +8,19 @@ import typer
 
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
+from topcli.cli._help import examples
 
 app = typer.Typer(
-    help="List, show, edit, delete and import stored conversations.", no_args_is_help=True
+    help="List, show, edit, delete and import stored conversations.",
+    epilog=examples("topcli sessions list", "topcli sessions show 3f89"),
+    no_args_is_help=True,
 )
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples("topcli sessions list", 'topcli sessions list --person "Sam Lee" --json'),
+)
 def list_sessions(
     person: str = person_option("Only conversations with this person."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
@@ -68,7 +74,9 @@ def list_sessions(
     out.print(table)
 
 
-@app.command("show")
+@app.command(
+    "show", epilog=examples("topcli sessions show 3f89", "topcli sessions show 3f89 --json")
+)
 def show(
     session_id: str = typer.Argument(
         ...,
@@ -111,7 +119,9 @@ def show(
         out.print(f"Not finished: continue with [bold]topcli resume {session.id}[/bold]")
 
 
-@app.command("delete")
+@app.command(
+    "delete", epilog=examples("topcli sessions delete 3f89", "topcli sessions delete 3f89 --yes")
+)
 def delete(
     session_id: str = typer.Argument(
         ..., help="Conversation id.", metavar="SESSION_ID", autocompletion=completion.session_ids
@@ -146,7 +156,13 @@ def delete(
     )
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog=examples(
+        "topcli sessions import backup.json",
+        "topcli plan export --all --json | topcli sessions import -",
+    ),
+)
 def import_sessions(
     file: Path = typer.Argument(
         ...,
@@ -176,7 +192,13 @@ def import_sessions(
         )
 
 
-@app.command("edit")
+@app.command(
+    "edit",
+    epilog=examples(
+        "topcli sessions edit 3f89 core_values",
+        'topcli sessions edit 3f89 --set learning_style="By doing"',
+    ),
+)
 def edit(
     session_id: str = typer.Argument(
         ..., help="Conversation id (a unique prefix is enough).", metavar="SESSION_ID"
@@ -225,7 +247,7 @@ def edit(
     )
 
 
-@app.command("purge")
+@app.command("purge", epilog=examples("topcli sessions purge"))
 def purge() -> None:
     """Compact the database so deleted conversations leave no trace and no space behind.
 
