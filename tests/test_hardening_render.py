@@ -100,12 +100,12 @@ class _Terminal(io.TextIOWrapper):
 def test_plan_export_to_a_terminal_is_shown_safely(
     hostile: str, flag: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from topcli.cli import plan
+    from topcli.cli._base import write_document
 
     data = cli("plan", "export", hostile, flag).stdout_bytes
     terminal = _Terminal()
     monkeypatch.setattr("sys.stdout", terminal)
-    plan._write_stdout(data)
+    write_document(data)
     shown = terminal.written()
     for char in RAW:
         assert char not in shown
@@ -187,3 +187,20 @@ def test_starting_and_resuming_name_the_person_safely(tmp_path: Path) -> None:
     resumed = run_cli(["resume"])
     assert "\\x1b]0;owned" in resumed.stdout + resumed.stderr
     assert_no_raw(resumed.stdout + resumed.stderr)
+
+
+def test_json_on_a_terminal_is_safe_and_still_the_same_json(
+    hostile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--json`` read on a terminal: C1 controls and bidi overrides (which ``json.dumps`` leaves
+    raw) become ``\\uXXXX`` escapes, so the text is safe and parses to the same value."""
+    from topcli.cli._base import print_json
+
+    value = {"name": "Sam" + HOSTILE, "notes": ["\x9b2J", "\u202e"]}
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stdout", terminal)
+    print_json(value)
+    shown = terminal.written()
+    for char in RAW:
+        assert char not in shown
+    assert json.loads(shown) == value

@@ -46,6 +46,18 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_shown, text)
 
 
+def printable_json(text: str) -> str:
+    """JSON text with the same characters written as ``\\uXXXX`` escapes: still the same JSON
+    value (JSON reads the escape back as the character), but nothing a terminal would obey.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls itself but writes C1 controls
+    and bidi overrides raw; only those can remain, and only inside strings.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def printable_markup(text: str) -> str:
     """``printable(text)`` escaped for rich markup, so ``[bold]`` in an answer stays literal.
 

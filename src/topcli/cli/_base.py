@@ -95,7 +95,30 @@ def console(stderr: bool = False) -> Any:
 
 def print_json(data: Any) -> None:
     """JSON for scripts: plain stdout, no colour, UTF-8 kept as is."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if sys.stdout.isatty():
+        from topcli.safetext import printable_json
+
+        text = printable_json(text)
+    sys.stdout.write(text)
+
+
+def write_document(data: bytes) -> None:
+    """A document on standard output: byte for byte into a pipe or file, shown safely on a
+    terminal.
+
+    Redirected (``> plan.json``) it must be exactly the document. On a terminal a person reads
+    it, and an answer holding an escape sequence would be obeyed: there every control character
+    is shown as an escape instead (:func:`topcli.safetext.printable`).
+    """
+    sys.stdout.flush()
+    if sys.stdout.isatty():
+        from topcli.safetext import printable
+
+        text = printable(data.decode("utf-8", errors="backslashreplace"))
+        data = text.encode("utf-8", errors="backslashreplace")
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:

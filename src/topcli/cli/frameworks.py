@@ -25,6 +25,7 @@ def list_frameworks(
     from rich.table import Table
 
     from topcli.catalog import frameworks
+    from topcli.safetext import printable_markup
 
     entries = sorted(frameworks().values(), key=lambda e: e.framework.id)
     if as_json:
@@ -46,10 +47,10 @@ def list_frameworks(
     for e in entries:
         fw = e.framework
         table.add_row(
-            fw.id,
-            fw.name,
-            fw.version,
-            " → ".join(s.title for s in fw.stages),
+            printable_markup(fw.id),
+            printable_markup(fw.name),
+            printable_markup(fw.version),
+            printable_markup(" → ".join(s.title for s in fw.stages)),
             "built-in" if e.builtin else f"plugin {e.plugin}",
         )
     console().print(table)
@@ -69,9 +70,8 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="The parsed framework as JSON.", metavar=""),
 ) -> None:
     """Stages, tips and questions (with ids, for answers files) of a framework."""
-    from rich.markup import escape
-
     from topcli.catalog import resolve_framework
+    from topcli.safetext import printable_markup as escape
 
     fw = resolve_framework(framework)
     if as_json:

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperCommand
 
 from topcli import completion
-from topcli.cli._base import console, person_option, print_json
+from topcli.cli._base import console, person_option, print_json, write_document
 from topcli.cli._help import examples
 
 app = typer.Typer(
@@ -206,7 +206,7 @@ def export(
     sessions = pick_sessions(Store(), session_id, person=person, every=every)
     data = render(exporter, sessions, every=every, include_private=include_private)
     if output is None or str(output) == "-":
-        _write_stdout(data)
+        write_document(data)
         return
     write_export(output, data, force=force)
     from rich.markup import escape
@@ -222,23 +222,6 @@ def export(
     console(stderr=True).print(
         f"Wrote {escape(str(output))} ({escape(name)}, {printable_markup(what)})."
     )
-
-
-def _write_stdout(data: bytes) -> None:
-    """The export on standard output: byte for byte into a pipe or file, shown safely on a terminal.
-
-    Redirected (``> plan.json``) it must be exactly the export. On a terminal a person reads it,
-    and an answer holding an escape sequence would be obeyed: there every control character is
-    shown as an escape instead (:func:`topcli.safetext.printable`).
-    """
-    sys.stdout.flush()
-    if sys.stdout.isatty():
-        from topcli.safetext import printable
-
-        text = printable(data.decode("utf-8", errors="backslashreplace"))
-        data = text.encode("utf-8", errors="backslashreplace")
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
 
 
 @app.command("schema", epilog=examples("topcli plan schema > topcli-export.schema.json"))

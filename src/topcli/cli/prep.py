@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from topcli import completion
-from topcli.cli._base import console, one_person, person_option
+from topcli.cli._base import console, one_person, person_option, write_document
 from topcli.cli._help import examples
 
 
@@ -93,7 +93,7 @@ def prep(
     person = _sheet_name(person, output, new_person)
     text = write_prep(chosen, person, choose_stages(chosen, stages), fmt)
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        write_document(text.encode("utf-8"))
         return
     from rich.markup import escape
 

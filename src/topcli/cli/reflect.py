@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from topcli.cli._base import console, report_plugin_warnings
+from topcli.cli._base import console, report_plugin_warnings, write_document
 from topcli.cli._help import examples
 
 
@@ -93,7 +92,7 @@ def reflect(
 
 def _write(text: str, output: Path | None, force: bool, fmt: str, person: str) -> None:
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        write_document(text.encode("utf-8"))
         return
     from rich.markup import escape
 
