@@ -1,66 +1,43 @@
 """The command line: a thin layer that parses arguments, calls a service and prints.
 
-One small ``typer.Typer()`` per command group, joined here. Services are imported inside the
-commands so ``topcli --help`` does not load prompts, YAML or calendars.
+One small ``typer.Typer()`` (or one ``register(app)``) per command group, in its own module; the
+root app (:mod:`topcli.cli.root`) finds them through the table in :mod:`topcli.cli.commands` and
+imports a command's module only when that command runs. Services are imported inside the
+commands, so a light command loads no prompts, YAML, calendars or plugins.
+
+This module stays cheap on purpose: it is what the ``topcli`` script imports first, and
+``topcli --version`` is answered here before Typer is imported at all.
 """
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import TYPE_CHECKING, Any
 
 from topcli import __version__
-from topcli.cli import (
-    config,
-    conversation,
-    followthrough,
-    frameworks,
-    plan,
-    plugins,
-    prep,
-    sessions,
-)
-from topcli.cli._base import TopcliGroup, set_debug
 
-app = typer.Typer(
-    name="topcli",
-    cls=TopcliGroup,
-    help="Guided, forward-looking career conversations: Think, Opportunities, Plan.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+if TYPE_CHECKING:
+    import typer
+
+    #: The Typer app (built on first use: ``from topcli.cli import app`` works as before).
+    app: typer.Typer
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"topcli {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    """Build the Typer app on first use (PEP 562), so importing this package costs nothing."""
+    if name == "app":
+        from topcli.cli.root import app
 
-
-@app.callback()
-def root(
-    version: bool = typer.Option(
-        False,
-        "--version",
-        callback=_version,
-        is_eager=True,
-        help="Show the version and exit.",
-        metavar="",
-    ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.", metavar=""),
-) -> None:
-    set_debug(debug)
-
-
-conversation.register(app)
-followthrough.register(app)
-prep.register(app)
-app.add_typer(sessions.app, name="sessions")
-app.add_typer(plan.app, name="plan")
-app.add_typer(frameworks.app, name="frameworks")
-app.add_typer(plugins.app, name="plugins")
-app.add_typer(config.app, name="config")
+        globals()["app"] = app
+        return app
+    raise AttributeError(f"module 'topcli.cli' has no attribute {name!r}")
 
 
 def main() -> None:
+    """The ``topcli`` script. ``topcli --version`` needs no command line library at all."""
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(f"topcli {__version__}\n")
+        return
+    from topcli.cli.root import app
+
     app(prog_name="topcli")
