@@ -15,11 +15,13 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from topcli.errors import AnswerError, Interrupted
-from topcli.framework import Question, Stage, parse_action
 from topcli.wording import plural
+
+if TYPE_CHECKING:
+    from topcli.framework import Question, Stage
 
 #: Saves what was typed of an unfinished answer (the actions typed so far).
 KeepDraft = Callable[[Any], None]
@@ -83,6 +85,10 @@ def is_interactive() -> bool:
     """True when someone can answer prompts: a terminal, or input wired in by a host or test."""
     if sys.stdin is not None and sys.stdin.isatty():
         return True
+    if "prompt_toolkit" not in sys.modules:
+        # input can only have been wired in through prompt_toolkit: without a terminal, a
+        # light command must not pay for importing it just to find that nobody did
+        return False
     from prompt_toolkit.application.current import get_app_session
 
     # create_app_session(input=...) sets this; the default session leaves it unset
@@ -352,6 +358,8 @@ class TerminalPrompter:
     ) -> list[dict[str, Any]]:
         import questionary
         from rich.markup import escape
+
+        from topcli.framework import parse_action
 
         actions = list(draft)
         self.console.print()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -188,6 +187,8 @@ def private_dir(path: Path) -> None:
         )
         if ours and mode & 0o077 and mode & stat.S_IWUSR:
             path.chmod(0o700)
+        import tempfile  # the write probe is the only user
+
         fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=path)
         os.close(fd)
         os.unlink(probe)
