@@ -102,6 +102,11 @@ class ScriptedPrompter:
         self.values = values
         self.fallback = fallback
 
+    @property
+    def asks_a_person(self) -> bool:
+        """Without a fallback nobody is asked: the runner may save the answers together."""
+        return self.fallback is not None
+
     def begin_stage(self, stage: Stage, number: int, total: int) -> None:
         if self.fallback is not None:
             self.fallback.begin_stage(stage, number, total)
