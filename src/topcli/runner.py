@@ -24,6 +24,7 @@ from topcli.wording import plural
 
 if TYPE_CHECKING:
     from topcli.framework import Question
+    from topcli.idle_gc import IdleCollector
 
 #: Runs inside the transaction that marks a conversation complete (the store, the session).
 OnFinish = Callable[[Store, Session], object]
@@ -38,6 +39,13 @@ class SessionRunner:
 
     def run(self, session_id: str) -> Session:
         """Ask every unanswered question that applies; mark the session complete at the end."""
+        from topcli.idle_gc import collect_when_idle
+
+        # no pause for garbage collection between an answer and the next question
+        with collect_when_idle(getattr(self.prompter, "asks_a_person", True)) as idle:
+            return self._run(session_id, idle)
+
+    def _run(self, session_id: str, idle: IdleCollector | None) -> Session:
         session = self.store.load(session_id)
         framework = session.framework
         answers: dict[str, Any] = dict(session.answers)
@@ -71,6 +79,8 @@ class SessionRunner:
                     )
                 self.store.save_answer(session.id, question, value)
                 answers[qid] = value
+                if idle is not None:
+                    idle.answered()
         with self.store.transaction():
             if defaulted:
                 self.store.save_answers(session.id, defaulted)
