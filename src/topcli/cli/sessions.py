@@ -16,9 +16,6 @@ def list_sessions(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """Every conversation, oldest first."""
-    from rich.table import Table
-    from rich.text import Text
-
     from topcli.store import Store
 
     store = Store()
@@ -45,6 +42,9 @@ def list_sessions(
     if not sessions:
         out.print("No conversations yet. Start one with: topcli start")
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table("id", "person", "framework", "started", "status", "follow-up")
     for s in sessions:
         table.add_row(

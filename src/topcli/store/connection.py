@@ -187,10 +187,10 @@ def private_dir(path: Path) -> None:
         )
         if ours and mode & 0o077 and mode & stat.S_IWUSR:
             path.chmod(0o700)
-        import tempfile  # the write probe is the only user
-
-        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=path)
-        os.close(fd)
+        # a name no other process uses (what tempfile.mkstemp does, without importing it and
+        # random on every start-up)
+        probe = path / f".write-test-{os.getpid()}-{os.urandom(4).hex()}"
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.unlink(probe)
     except OSError as exc:
         raise StorageError(
