@@ -30,9 +30,17 @@ def set_debug(value: bool) -> None:
 
 
 def console(stderr: bool = False) -> Any:
+    """Where output goes: rich in a terminal; plain text, without importing rich, elsewhere.
+
+    Emoji codes (``:smile:``) are not replaced: names and answers print as they were typed.
+    """
+    from topcli.cli._console import PlainConsole, wants_plain
+
+    if wants_plain(sys.stderr if stderr else sys.stdout):
+        return PlainConsole(stderr=stderr)
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr, emoji=False)
 
 
 def print_json(data: Any) -> None:
@@ -45,7 +53,7 @@ def print_json(data: Any) -> None:
 def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:
     """``error: message`` and ``hint: ...`` on stderr; the traceback (of ``cause`` if given)
     only with ``--debug``."""
-    from rich.markup import escape
+    from topcli.cli._console import escape
 
     err = console(stderr=True)
     if _state["debug"]:
@@ -67,7 +75,7 @@ def report_plugin_warnings() -> None:
     loaded = plugins.loaded_plugins() if plugins is not None else None
     if loaded is None or not loaded.warnings:
         return
-    from rich.markup import escape
+    from topcli.cli._console import escape
 
     err = console(stderr=True)
     for warning in loaded.warnings:
