@@ -10,7 +10,9 @@ The store holds two conversations before the first round (listings print rows, n
 conversations yet"), and ``start --answers FILE --no-input`` adds one per round. The floor app's
 own ``--help`` is shown for reference: it is what Typer's rich help costs any app.
 It also lists which heavy modules each command imports: light commands load neither prompts
-(questionary, prompt_toolkit) nor YAML nor calendars nor pluggy nor pydantic.
+(questionary, prompt_toolkit) nor YAML nor calendars nor pluggy nor pydantic; ``rich`` (output
+styling) and ``topcli.framework`` (the model: a listing reading full conversations) are listed
+too, as what a piped listing should not need either.
 
     python benchmarks/startup.py            # 15 rounds
     python benchmarks/startup.py --quick    # 3 rounds (CI, informational)
@@ -36,6 +38,8 @@ HEAVY = (
     "jsonschema",
     "pluggy",
     "pydantic",
+    "rich",
+    "topcli.framework",
 )
 FLOOR_APP = str(Path(__file__).with_name("floor_app.py"))
 #: A complete TOP answers file (the follow-through tests' first conversation with Sam Lee).
