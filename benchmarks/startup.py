@@ -6,8 +6,13 @@ so the result means the same on a fast laptop and a slow CI box, and it says wha
 top of what its command-line library costs. ``python -c pass`` is shown for reference.
 
 Runs are interleaved (one of each command per round) so a busy machine slows all of them alike.
+The store holds two conversations before the first round (listings print rows, not "no
+conversations yet"), and ``start --answers FILE --no-input`` adds one per round. The floor app's
+own ``--help`` is shown for reference: it is what Typer's rich help costs any app.
 It also lists which heavy modules each command imports: light commands load neither prompts
-(questionary, prompt_toolkit) nor YAML nor calendars nor pluggy nor pydantic.
+(questionary, prompt_toolkit) nor YAML nor calendars nor pluggy nor pydantic; ``rich`` (output
+styling) and ``topcli.framework`` (the model: a listing reading full conversations) are listed
+too, as what a piped listing should not need either.
 
     python benchmarks/startup.py            # 15 rounds
     python benchmarks/startup.py --quick    # 3 rounds (CI, informational)
@@ -33,10 +38,14 @@ HEAVY = (
     "jsonschema",
     "pluggy",
     "pydantic",
+    "rich",
+    "topcli.framework",
 )
 FLOOR_APP = str(Path(__file__).with_name("floor_app.py"))
+#: A complete TOP answers file (the follow-through tests' first conversation with Sam Lee).
+ANSWERS = str(Path(__file__).parent.parent / "tests" / "data" / "followthrough" / "sam-first.yaml")
 
-#: command -> (arguments, target ratio to the floor); issue 12a.
+#: command -> (arguments, target ratio to the floor); issue 12a, and 12d for start.
 COMMANDS: dict[str, tuple[list[str], float]] = {
     "--version": (["--version"], 1.0),
     "--help": (["--help"], 1.15),
@@ -46,6 +55,7 @@ COMMANDS: dict[str, tuple[list[str], float]] = {
     "plan show": (["plan", "show"], 1.15),
     "frameworks list": (["frameworks", "list"], 1.15),
     "actions list": (["actions", "list"], 1.15),
+    "start --answers": (["start", "--answers", ANSWERS, "--no-input"], 1.3),
 }
 
 
@@ -91,9 +101,17 @@ def main() -> None:
             "TOPCLI_DISABLE_PLUGIN_AUTOLOAD": "1",
             "TOPCLI_NOW": "2026-03-02T09:00:00+00:00",
         }
+        for _ in range(2):
+            subprocess.run(
+                [sys.executable, "-m", "topcli", *COMMANDS["start --answers"][0]],
+                env=env,
+                capture_output=True,
+                check=True,
+            )
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "floor": [sys.executable, FLOOR_APP, "hello", "--name", "x"],
+            "floor --help": [sys.executable, FLOOR_APP, "--help"],
         }
         for name, (args, _target) in COMMANDS.items():
             commands[name] = [sys.executable, "-m", "topcli", *args]
@@ -101,8 +119,8 @@ def main() -> None:
         floor = times["floor"]
         print(
             f"floor: a two-command Typer {version('typer')} app = {floor * 1000:.0f} ms; "
-            f"python -c pass = {times['python -c pass'] / floor:.2f}x of it "
-            f"(medians of {rounds} interleaved rounds)"
+            f"python -c pass = {times['python -c pass'] / floor:.2f}x of it, its own --help = "
+            f"{times['floor --help'] / floor:.2f}x (medians of {rounds} interleaved rounds)"
         )
         print(f"{'command':<16} {'ratio':>6} {'target':>7}  {'met':<4} heavy modules imported")
         for name, (args, target) in COMMANDS.items():

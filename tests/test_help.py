@@ -58,6 +58,15 @@ def fixed_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
 # --------------------------------------------------------------------------- the command tree
 
 
+def children(command: Any) -> dict[str, Any]:
+    """A group's commands by name, built if they are lazy (the root group builds each command
+    only when asked, so ``.commands`` alone lists only the ones built so far)."""
+    if not hasattr(command, "list_commands"):
+        return {}
+    ctx = typer.Context(command)
+    return {name: command.get_command(ctx, name) for name in command.list_commands(ctx)}
+
+
 def command_paths() -> list[tuple[str, ...]]:
     """Every help page: ``()`` for the root, then each group and command, as users list them.
 
@@ -67,7 +76,7 @@ def command_paths() -> list[tuple[str, ...]]:
 
     def walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
         yield path
-        for name, sub in getattr(command, "commands", {}).items():
+        for name, sub in children(command).items():
             if not sub.hidden:
                 yield from walk(sub, (*path, name))
 
@@ -268,7 +277,7 @@ def command_at(path: tuple[str, ...]) -> Any:
 
     command = typer.main.get_command(app)
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        command = children(command)[name]
     return command
 
 
@@ -293,11 +302,10 @@ def run_without_acting(args: list[str]) -> tuple[str, ...]:
     chosen: list[tuple[str, ...]] = []
 
     def stub(command: Any, path: tuple[str, ...]) -> None:
-        subcommands = getattr(command, "commands", None)
-        if subcommands is None:
+        if not hasattr(command, "list_commands"):
             command.callback = lambda **_: chosen.append(path)
             return
-        for name, sub in subcommands.items():
+        for name, sub in children(command).items():
             stub(sub, (*path, name))
 
     stub(root, ())

@@ -76,7 +76,6 @@ OWN = (
     "topcli.render_followthrough",
     "topcli.cli.conversation",
     "topcli.cli.sessions",
-    "topcli.cli.followthrough",
     "topcli.cli.actions",
     "topcli.cli.followup",
     "topcli.cli.checkin",

@@ -8,7 +8,6 @@ or print: they raise, so the same code serves the CLI, the tests and plugins.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from enum import IntEnum
 
@@ -149,5 +148,7 @@ class Interrupted(TopcliError):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``."""
+    import difflib  # only when there is something to suggest
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""

@@ -20,13 +20,15 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from topcli.errors import AnswerError, Interrupted
-from topcli.framework import Question, Stage
 from topcli.prompt_keys import KEYS_HINT, LONG_TEXT_HINT, GoBack, OpenEditor, describe, keyed
 
 __all__ = ["GoBack", "Prompter", "ScriptedPrompter", "TerminalPrompter", "interrupts"]
+
+if TYPE_CHECKING:
+    from topcli.framework import Question, Stage
 
 #: Saves what was typed of an unfinished answer (the actions typed so far).
 KeepDraft = Callable[[Any], None]
@@ -94,6 +96,10 @@ def is_interactive() -> bool:
     """True when someone can answer prompts: a terminal, or input wired in by a host or test."""
     if sys.stdin is not None and sys.stdin.isatty():
         return True
+    if "prompt_toolkit" not in sys.modules:
+        # input can only have been wired in through prompt_toolkit: without a terminal, a
+        # light command must not pay for importing it just to find that nobody did
+        return False
     from prompt_toolkit.application.current import get_app_session
 
     # create_app_session(input=...) sets this; the default session leaves it unset
@@ -106,6 +112,11 @@ class ScriptedPrompter:
     def __init__(self, values: Mapping[str, Any], fallback: Prompter | None = None) -> None:
         self.values = values
         self.fallback = fallback
+
+    @property
+    def asks_a_person(self) -> bool:
+        """Without a fallback nobody is asked: the runner may save the answers together."""
+        return self.fallback is not None
 
     def begin_stage(self, stage: Stage, number: int, total: int) -> None:
         if self.fallback is not None:

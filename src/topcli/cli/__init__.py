@@ -1,106 +1,48 @@
 """The command line: a thin layer that parses arguments, calls a service and prints.
 
-One small ``typer.Typer()`` per command group, joined here. Services are imported inside the
-commands so ``topcli --help`` does not load prompts, YAML or calendars.
+One small ``typer.Typer()`` (or one ``register(app)``) per command group, in its own module; the
+root app (:mod:`topcli.cli.root`) finds them through the table in :mod:`topcli.cli.commands` and
+imports a command's module only when that command runs. Services are imported inside the
+commands, so a light command loads no prompts, YAML, calendars or plugins.
+
+This module stays cheap on purpose: it is what the ``topcli`` script imports first, and
+``topcli --version`` is answered here before Typer is imported at all.
 """
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import TYPE_CHECKING, Any
 
-from topcli import __version__, completion
-from topcli.cli import (
-    config,
-    conversation,
-    doctor,
-    followthrough,
-    frameworks,
-    plan,
-    plugins,
-    prep,
-    sessions,
-)
-from topcli.cli._base import TopcliGroup, set_debug
-from topcli.cli._help import examples
+from topcli import __version__
 
-app = typer.Typer(
-    name="topcli",
-    cls=TopcliGroup,
-    help="Guided, forward-looking career conversations: Think, Opportunities, Plan.\n\n"
-    "Tab completion: topcli --install-completion (bash, zsh or fish).",
-    epilog=examples('topcli start --person "Sam Lee"', "topcli followup"),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+if TYPE_CHECKING:
+    import typer
+
+    #: The Typer app (built on first use: ``from topcli.cli import app`` works as before).
+    app: typer.Typer
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"topcli {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    """Build the Typer app on first use (PEP 562), so importing this package costs nothing."""
+    if name == "app":
+        from topcli.cli.root import app
 
-
-@app.callback()
-def root(
-    version: bool = typer.Option(
-        False,
-        "--version",
-        callback=_version,
-        is_eager=True,
-        help="Show the version and exit.",
-        metavar="",
-    ),
-    # the two completion options are left out of the option table (the help text names them):
-    # --help, the most run command, renders no more than before they existed
-    install_completion: str = typer.Option(
-        None,
-        "--install-completion",
-        callback=completion.install_completion,
-        is_eager=True,
-        expose_value=False,
-        hidden=True,
-        help="Install tab completion for bash, zsh or fish (default: the shell you are in).",
-        metavar="[SHELL]",
-    ),
-    show_completion: str = typer.Option(
-        None,
-        "--show-completion",
-        callback=completion.show_completion,
-        is_eager=True,
-        expose_value=False,
-        hidden=True,
-        help="Print the completion script for bash, zsh or fish, to install it yourself.",
-        metavar="[SHELL]",
-    ),
-    debug: bool = typer.Option(
-        False,
-        "--debug",
-        help="Show tracebacks for errors (anywhere on the line; or TOPCLI_DEBUG=1).",
-        metavar="",
-    ),
-) -> None:
-    # TopcliGroup.main takes --debug out of the line before parsing; this option is kept so
-    # --help lists it
-    if debug:
-        set_debug(True)
-
-
-conversation.register(app)
-followthrough.register(app)
-prep.register(app)
-doctor.register(app)
-app.add_typer(sessions.app, name="sessions")
-app.add_typer(plan.app, name="plan")
-app.add_typer(frameworks.app, name="frameworks")
-app.add_typer(plugins.app, name="plugins")
-app.add_typer(config.app, name="config")
+        globals()["app"] = app
+        return app
+    raise AttributeError(f"module 'topcli.cli' has no attribute {name!r}")
 
 
 def main() -> None:
-    """The ``topcli`` entry point. A terminal that cannot show a character gets a ``?``
-    instead of a ``UnicodeEncodeError`` (``LANG=C``, Latin-1 locales)."""
+    """The ``topcli`` script. ``topcli --version`` needs no command line library at all."""
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(f"topcli {__version__}\n")
+        return
     from topcli.output import protect_streams
 
+    # a terminal that cannot show a character gets a '?' instead of a UnicodeEncodeError
+    # (LANG=C, Latin-1 locales)
     protect_streams()
+    from topcli.cli.root import app
+
     app(prog_name="topcli")

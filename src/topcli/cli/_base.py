@@ -1,23 +1,27 @@
-"""What every command shares: the one error handler, consoles, and JSON output.
+"""What every command shares: the one error handler, lazy commands, consoles, and JSON output.
 
 :class:`TopcliGroup` is the root click group. Its ``invoke`` is the single place where a
 :class:`~topcli.errors.TopcliError` becomes ``error: ...`` plus a hint on stderr and the error's
 exit code. Because it lives in the group (not in ``main``), the CLI runner in tests sees exactly
 what a user sees. Tracebacks only with ``--debug``.
+
+It also registers the commands lazily: a command's module is imported only when that command
+runs, and ``topcli --help`` lists the commands from a small table without importing any of them
+(see ``topcli.cli.COMMANDS``). Start-up is most of what a light command costs, so a command pays
+only for its own module.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import traceback
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from topcli import completion
+from topcli.cli.commands import LazyCommand, load_command
 from topcli.errors import Interrupted, TopcliError
 
 _state = {"debug": False}
@@ -88,13 +92,23 @@ def one_person(name: str | None, option: str | None, *, command: str) -> str:
 
 
 def console(stderr: bool = False) -> Any:
+    """Where output goes: rich in a terminal; plain text, without importing rich, elsewhere.
+
+    Emoji codes (``:smile:``) are not replaced: names and answers print as they were typed.
+    """
+    from topcli.cli._console import PlainConsole, wants_plain
+
+    if wants_plain(sys.stderr if stderr else sys.stdout):
+        return PlainConsole(stderr=stderr)
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr, emoji=False)
 
 
 def print_json(data: Any) -> None:
     """JSON for scripts: plain stdout, no colour, UTF-8 kept as is."""
+    import json
+
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if sys.stdout.isatty():
         from topcli.safetext import printable_json
@@ -124,16 +138,20 @@ def write_document(data: bytes) -> None:
 def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:
     """``error: message`` and ``hint: ...`` on stderr; the traceback (of ``cause`` if given)
     only with ``--debug``."""
-    from topcli.safetext import printable_markup
+    from topcli.cli._console import escape
+    from topcli.safetext import printable
 
     err = console(stderr=True)
     if _state["debug"]:
-        err.print(printable_markup("".join(traceback.format_exception(cause or exc))), end="")
+        import traceback
+
+        trace = "".join(traceback.format_exception(cause or exc))
+        err.print(escape(printable(trace)), end="")
     colour = "yellow" if isinstance(exc, Interrupted) else "red"
     # messages quote stored names and answers: shown, never obeyed as escape sequences
-    err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {printable_markup(exc.message)}")
+    err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {escape(printable(exc.message))}")
     if exc.hint:
-        err.print(f"[yellow]hint:[/yellow] {printable_markup(exc.hint)}")
+        err.print(f"[yellow]hint:[/yellow] {escape(printable(exc.hint))}")
 
 
 def report_plugin_warnings() -> None:
@@ -145,11 +163,12 @@ def report_plugin_warnings() -> None:
     loaded = plugins.loaded_plugins() if plugins is not None else None
     if loaded is None or not loaded.warnings:
         return
-    from topcli.safetext import printable_markup
+    from topcli.cli._console import escape
+    from topcli.safetext import printable
 
     err = console(stderr=True)
     for warning in loaded.warnings:
-        err.print(f"[yellow]warning:[/yellow] {printable_markup(warning)}")
+        err.print(f"[yellow]warning:[/yellow] {escape(printable(warning))}")
     loaded.warnings.clear()
 
 
@@ -165,7 +184,50 @@ def report_store_notices() -> None:
 
 
 class TopcliGroup(TyperGroup):
-    """The root group: the one top-level handler for topcli's errors."""
+    """The root group: the one top-level handler for topcli's errors, and lazy commands."""
+
+    #: name -> where the command lives, in the order ``--help`` lists them; the root app sets
+    #: it to ``topcli.cli.commands.COMMANDS``
+    lazy_commands: ClassVar[Mapping[str, LazyCommand]] = {}
+    #: while help is being written, commands are listed from the table, not imported
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.commands, *(n for n in self.lazy_commands if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = self.lazy_commands.get(cmd_name)
+        if entry is None:
+            return None
+        if self._listing:
+            # a stand-in that carries only what the listing prints
+            return TyperCommand(name=cmd_name, help=entry.help)
+        command = self.commands[cmd_name] = load_command(self, cmd_name, entry.module)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # typer suggests only from the commands already built; suggest from every name instead
+        from typer._click.exceptions import UsageError
+
+        try:
+            return self._click_resolve_command(ctx, args)
+        except UsageError as exc:
+            from difflib import get_close_matches
+
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if self.suggest_commands and matches:
+                suggestions = ", ".join(repr(m) for m in matches)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Typer builds the whole tree before the root: help shows arguments by name only."""

@@ -39,7 +39,7 @@ def list_actions(
 ) -> None:
     """Open actions across all conversations, soonest due first, with their ids."""
     from topcli import clock
-    from topcli.cli.people import person_id
+    from topcli.cli._people import person_id
     from topcli.followthrough import parse_period
     from topcli.people import action_items, load_people, select_actions
     from topcli.prompts import is_interactive

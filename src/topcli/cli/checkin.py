@@ -58,8 +58,8 @@ def checkin(
     follow-up date. Saved as you go; 'topcli resume ID' continues it.
     """
     from topcli.checkin import no_earlier_conversation
+    from topcli.cli._people import choose_near, choose_person
     from topcli.cli.conversation import print_summary
-    from topcli.cli.people import choose_near, choose_person
     from topcli.errors import NotFoundError
     from topcli.pipeline import start_checkin
     from topcli.prompts import is_interactive

@@ -50,7 +50,7 @@ def followup(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     from topcli import clock
-    from topcli.cli.people import person_id
+    from topcli.cli._people import person_id
     from topcli.followthrough import parse_period
     from topcli.followup import followup_report
     from topcli.people import load_people

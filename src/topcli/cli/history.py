@@ -29,7 +29,7 @@ def history(
 ) -> None:
     """One person's timeline: conversations, actions set and closed, Think answers over time."""
     from topcli import clock
-    from topcli.cli.people import choose_person
+    from topcli.cli._people import choose_person
     from topcli.history import history as person_history
     from topcli.people import load_people
     from topcli.prompts import is_interactive

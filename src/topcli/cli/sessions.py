@@ -26,10 +26,7 @@ def list_sessions(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
 ) -> None:
     """Every conversation, oldest first."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from topcli.cli.people import person_id
+    from topcli.cli._people import person_id
     from topcli.store import Store
 
     store = Store()
@@ -61,6 +58,9 @@ def list_sessions(
     if not sessions:
         out.print("No conversations yet. Start one with: topcli start")
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table("id", "person", "framework", "started", "status", "follow-up")
     for s in sessions:
         table.add_row(

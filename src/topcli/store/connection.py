@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -191,8 +190,10 @@ def private_dir(path: Path) -> None:
         )
         if ours and mode & 0o077 and mode & stat.S_IWUSR:
             path.chmod(0o700)
-        fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX + "write-test-", dir=path)
-        os.close(fd)
+        # a name no other process uses (what tempfile.mkstemp does, without importing it), with
+        # the prefix stale temp files are cleaned by
+        probe = path / f"{TEMP_PREFIX}write-test-{os.getpid()}-{os.urandom(4).hex()}"
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.unlink(probe)
     except OSError as exc:
         raise StorageError(

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from topcli import clock
 from topcli.errors import NotFoundError
-from topcli.framework import Framework
 from topcli.store.schema import snapshot_hash
-from topcli.validation import framework_from_data
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from topcli.framework import Framework
     from topcli.session import Session
 
 #: Parsed snapshots by content hash: a framework is parsed once per process, however many
@@ -32,6 +31,9 @@ def parsed_snapshot(key: str, framework_json: str | None) -> Framework | None:
     """The model of snapshot ``key``; ``None`` when it is not cached and no text is given."""
     framework = _PARSED.get(key)
     if framework is None and framework_json is not None:
+        # the model and its validation load only when a full conversation is read
+        from topcli.validation import framework_from_data
+
         framework = framework_from_data(json.loads(framework_json), origin=None, snapshot=True)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 import unicodedata
 
 
 def new_id(nbytes: int = 4) -> str:
-    return secrets.token_hex(nbytes)
+    # what secrets.token_hex does, without importing secrets (and random, hmac) on start-up
+    return os.urandom(nbytes).hex()
 
 
 def slugify(name: str) -> str:

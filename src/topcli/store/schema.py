@@ -27,7 +27,6 @@ layout is one more function at the end of that list.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
@@ -124,6 +123,8 @@ SCHEMA_VERSION = 2
 
 def snapshot_hash(framework: Any) -> str:
     """The content key of a framework snapshot: the same content, the same key."""
+    import hashlib  # only when a snapshot is written or migrated, not on every start-up
+
     canonical = json.dumps(framework, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
