@@ -10,8 +10,8 @@ one place that does, and the runner has already saved every earlier answer.
 
 Every terminal prompt gets topcli's keys (:mod:`topcli.prompt_keys`): Esc and Esc-Enter never
 end a list, checkbox or yes/no question, and the questions of a framework have the back keys,
-which raise :class:`GoBack` for the runner. The actions question is asked field by field by
-:mod:`topcli.prompt_actions`.
+which raise :class:`GoBack` for the runner, and the note key (:class:`AddNote`, the note asked
+by :mod:`topcli.prompt_note`). The actions question is asked field by field by prompt_actions.
 """
 
 from __future__ import annotations
@@ -24,9 +24,17 @@ from typing import Any, Protocol, TypeVar
 
 from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question, Stage
-from topcli.prompt_keys import KEYS_HINT, LONG_TEXT_HINT, GoBack, OpenEditor, describe, keyed
+from topcli.prompt_keys import (
+    KEYS_HINT,
+    LONG_TEXT_HINT,
+    AddNote,
+    GoBack,
+    OpenEditor,
+    describe,
+    keyed,
+)
 
-__all__ = ["GoBack", "Prompter", "ScriptedPrompter", "TerminalPrompter", "interrupts"]
+__all__ = ["AddNote", "GoBack", "Prompter", "ScriptedPrompter", "TerminalPrompter", "interrupts"]
 
 #: Saves what was typed of an unfinished answer (the actions typed so far).
 KeepDraft = Callable[[Any], None]
@@ -74,8 +82,8 @@ class Prompter(Protocol):
     ) -> Any:
         """Return a canonical answer to ``question`` (see ``Question.parse``).
 
-        May raise :class:`GoBack` when the person asks for the previous question (a scripted
-        prompter never does).
+        May raise :class:`GoBack` (the previous question, please) or :class:`AddNote` (with a
+        private note taken and what was typed); a scripted prompter never does.
         """
 
     def ask_person(self) -> str:
@@ -308,6 +316,15 @@ class TerminalPrompter:
     def ask(
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
     ) -> Any:
+        try:
+            return self._ask(question, default, draft, keep)
+        except AddNote as signal:  # the note key: the note is asked here, kept by the runner
+            from topcli.prompt_note import ask_note
+
+            signal.note = ask_note(self)
+            raise
+
+    def _ask(self, question: Question, default: Any, draft: Any, keep: KeepDraft | None) -> Any:
         if question.type == "actions":
             from topcli.prompt_actions import ActionsAsker
 
@@ -405,8 +422,8 @@ class TerminalPrompter:
         editor: bool = False,
         notice: str | None = None,
     ) -> Any:
-        """Ask with topcli's keys (``back`` only where the caller handles :class:`GoBack`)."""
-        keyed(prompt, kind=kind, back=back, editor=editor, notice=notice)
+        """Ask with topcli's keys; ``back``: a conversation's, with the back and note keys."""
+        keyed(prompt, kind=kind, back=back, editor=editor, notice=notice, note=back)
         with interrupts():
             return prompt.unsafe_ask()
 

@@ -15,7 +15,7 @@ from topcli import clock
 from topcli.errors import NotFoundError
 from topcli.framework import Framework, Question
 from topcli.store.schema import snapshot_hash
-from topcli.validation import framework_from_data
+from topcli.validation import check_framework, framework_from_data
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -132,6 +132,23 @@ class ConversationsMixin:
                 ),
             )
         return session_id
+
+    def replace_snapshot(self, session_id: str, framework: Framework) -> None:
+        """Hold this conversation with ``framework`` from now on (a private notes question added).
+
+        Checked as a loaded framework is, stored content-keyed; an unused old snapshot goes.
+        """
+        check_framework(framework)
+        with self.transaction() as db:
+            self._require_session(session_id)
+            old = db.execute(
+                "SELECT snapshot_id FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()["snapshot_id"]
+            db.execute(
+                "UPDATE sessions SET snapshot_id = ?, updated_at = ? WHERE id = ?",
+                (self._snapshot_id(framework.to_dict()), clock.timestamp(), session_id),
+            )
+            self._remove_orphans([], [old])
 
     def _require_session(self, session_id: str) -> None:
         """Refuse to write into a conversation that is gone (deleted by another topcli)."""
