@@ -32,7 +32,10 @@ def ask_note(prompter: TerminalPrompter) -> str:
         )
         raw = prompter.run_prompt(prompt, kind="text", editor=True, notice=notice)
         if not isinstance(raw, OpenEditor):
-            return str(raw or "").strip()
+            note = str(raw or "").strip()
+            said = "Private note kept; back to the question." if note else "No note added."
+            prompter.console.print(f"[dim]  {said}[/dim]")
+            return note
         try:
             text, notice = edit_text(raw.text, comment=NOTE_PROMPT), None
         except EditorError as exc:  # no editor: the text stays, and why is said under it

@@ -127,16 +127,17 @@ class SessionRunner:
         if not signal.note:
             return framework, typed
         target = _note_question(stage, answers)
-        if target is None:
+        if target is None:  # added for the note, so never asked: it holds notes only
             target = _new_notes_question(framework, stage)
             framework = framework.with_question(stage.id, target)
             self.store.replace_snapshot(session_id, framework)
+        elif target.id not in answers:  # the framework's own: still asked, note as default
+            self.noted.add(target.id)
         before = typed if target.id == asked.id else answers.get(target.id)
         text = "\n\n".join(part for part in (str(before or "").strip(), signal.note) if part)
         value = target.parse(text, today=self.today)
         self.store.save_answer(session_id, target, value)
         answers[target.id] = value
-        self.noted.add(target.id)
         return framework, (value if target.id == asked.id else typed)
 
     def _draft(self, session_id: str, question: Question, answers: dict[str, Any]) -> Any:
