@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import Keys, block, line, run_cli
+from helpers import Keys, block, line, run_cli, seed
 from topcli.errors import FrameworkError
 from topcli.framework import Question
 from topcli.loader import load_framework
-from topcli.prompt_keys import KEYS_HINT, LONG_TEXT_HINT, NOTE_KEY
+from topcli.prompt_keys import KEYS_HINT, LONG_TEXT_HINT, NOTE_KEY, long_text_hint
 from topcli.prompts import ScriptedPrompter
 from topcli.store import Store
 
@@ -260,3 +260,17 @@ def test_replace_snapshot_stores_it_content_keyed_and_checks_it(home: Path) -> N
         store.replace_snapshot(ids[1], added.with_question("first", notes))
     assert store.load(ids[1]).framework == added
     store.close()
+
+
+def test_the_note_key_is_off_where_no_conversation_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "sessions edit" asks a question again outside the runner: no stage to keep a note in, so
+    # the key is not bound (Esc is ignored and n is typed), and nothing breaks
+    seed(monkeypatch, "alex-first.yaml")
+    session_id = str(Store().session_rows()[0]["id"])
+    keys = Keys.CTRL_U + "Own it" + NOTE + line("ow")
+    result = run_cli(["sessions", "edit", session_id, "success_definition"], keys)
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+    assert Store().load(session_id).answers["success_definition"] == "Own itnow"
+    assert LONG_TEXT_HINT.endswith(f"({NOTE_KEY}: a private note)")
+    assert long_text_hint() == LONG_TEXT_HINT.rsplit("\n", 1)[0]  # no note key named there

@@ -22,13 +22,18 @@ both (an application's own bindings outrank prompt_toolkit's defaults):
   prompter then asks for a private note and the runner asks the question again. No prompt
   type binds Esc-n: Ctrl-N moves down in lists and checkboxes and is "next line" in text,
   Ctrl-T transposes characters, and prompt_toolkit's Emacs keys use Esc with b c d f l t u y
-  but not n; a yes/no question takes n alone, never after Esc.
+  but not n; a yes/no question takes n alone, never after Esc. It is on only while the session
+  runner asks (:func:`taking_notes`): a question asked again by ``sessions edit`` has no stage
+  to keep a note in.
 
 prompt_toolkit is imported inside :func:`keyed` only, so importing this module costs nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +55,25 @@ LONG_TEXT_HINT = (
 )
 #: The private note's own instruction: it has the editor key, and no back or note key.
 NOTE_HINT = "(several lines; Esc then Enter to finish; Ctrl-X Ctrl-E: your editor)"
+
+#: Whether the session runner is asking, and so handles :class:`AddNote`.
+_TAKING_NOTES: ContextVar[bool] = ContextVar("topcli_taking_notes", default=False)
+
+
+@contextmanager
+def taking_notes() -> Iterator[None]:
+    """The note key works on the prompts asked inside (the runner's, which keeps the note)."""
+    token = _TAKING_NOTES.set(True)
+    try:
+        yield
+    finally:
+        _TAKING_NOTES.reset(token)
+
+
+def long_text_hint() -> str:
+    """The multi-line instruction, naming the note key only where it works."""
+    return LONG_TEXT_HINT if _TAKING_NOTES.get() else LONG_TEXT_HINT.rsplit("\n", 1)[0]
+
 
 #: What Esc or Esc-Enter says on each kind of prompt that cannot be finished with them.
 _STRAY = {
@@ -101,7 +125,8 @@ def keyed(
 
     ``kind`` is ``select``, ``checkbox``, ``confirm`` or ``text``; ``back`` adds the back keys
     (only for prompts whose caller handles :class:`GoBack`); ``editor`` adds Ctrl-X Ctrl-E;
-    ``note`` adds Alt-N (only for prompts whose caller handles :class:`AddNote`);
+    ``note`` adds Alt-N (inside :func:`taking_notes` only, where the runner handles
+    :class:`AddNote`);
     ``notice`` is shown under the prompt from the start (why the editor did not open).
     """
     from prompt_toolkit.filters import Condition, is_done
@@ -135,7 +160,7 @@ def keyed(
             event.app.erase_when_done = True
             event.app.exit(exception=GoBack())
 
-    if note:
+    if note and _TAKING_NOTES.get():
 
         @bindings.add("escape", "n", eager=True)
         def _note(event: KeyPressEvent) -> None:

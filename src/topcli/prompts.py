@@ -26,12 +26,12 @@ from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question, Stage
 from topcli.prompt_keys import (
     KEYS_HINT,
-    LONG_TEXT_HINT,
     AddNote,
     GoBack,
     OpenEditor,
     describe,
     keyed,
+    long_text_hint,
 )
 
 __all__ = ["AddNote", "GoBack", "Prompter", "ScriptedPrompter", "TerminalPrompter", "interrupts"]
@@ -406,7 +406,7 @@ class TerminalPrompter:
                 default=text_default,
                 multiline=True,
                 validate=self._validator(question),
-                instruction=f"\n  {LONG_TEXT_HINT}\n>",
+                instruction=f"\n  {long_text_hint()}\n>",
             )
         hint = {"date": " (YYYY-MM-DD)", "followup": " (YYYY-MM-DD, or e.g. +3 months)"}
         return questionary.text(

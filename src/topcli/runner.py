@@ -22,6 +22,7 @@ from typing import Any
 
 from topcli.errors import Interrupted
 from topcli.framework import Framework, Question, Stage
+from topcli.prompt_keys import taking_notes
 from topcli.prompts import AddNote, GoBack, Prompter, interrupts
 from topcli.session import Session
 from topcli.store import Store
@@ -79,7 +80,7 @@ class SessionRunner:
             default, typed = (default if typed is None else typed), None
             # a pause keeps every answer saved so far and says how to go on
             try:
-                with interrupts(partial(paused, session, len(answers))):
+                with interrupts(partial(paused, session, len(answers))), taking_notes():
                     value = self.prompter.ask(
                         question,
                         default,
