@@ -197,7 +197,18 @@ def test_the_key_is_shown_at_the_start_and_in_the_multi_line_hint(hint: str) -> 
     assert NOTE_KEY in hint
 
 
-def test_a_scripted_prompter_never_takes_a_note() -> None:
+def test_an_answers_file_alone_never_takes_a_note(tmp_path: Path) -> None:
+    # no terminal: the scripted prompter answers everything and adds no private question
+    path = tmp_path / "answers.yaml"
+    answers = {"role": "Engineer", "story": "A good week", "interests": ["Course"]}
+    answers.update(confidence=7, actions=[{"what": "Enrol", "due": "today"}])
+    path.write_text(yaml.safe_dump({"person": "Kim", "answers": answers}), encoding="utf-8")
+    result = run_cli(["start", "--framework", EVERY_TYPE, "--answers", str(path), "--no-input"])
+    assert result.exit_code == 0, result.output
+    (row,) = Store().session_rows()
+    stored = Store().load(row["id"])
+    assert not any(question.private for _, question in stored.framework.questions())
+    assert stored.framework == load_framework(DATA / "every-type.yaml")
     assert not hasattr(ScriptedPrompter, "ask_note")
 
 
