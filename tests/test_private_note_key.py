@@ -285,3 +285,27 @@ def test_the_note_key_is_off_where_no_conversation_is_held(monkeypatch: pytest.M
     assert Store().load(session_id).answers["success_definition"] == "Own itnow"
     assert LONG_TEXT_HINT.endswith(f"({NOTE_KEY}: a private note)")
     assert long_text_hint() == LONG_TEXT_HINT.rsplit("\n", 1)[0]  # no note key named there
+
+
+def test_the_added_question_survives_a_backup_and_restore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session_id = hold_every_type_with_a_note()
+    backup = tmp_path / "backup.json"
+    assert run_cli(["plan", "export", "--json", "-o", str(backup)]).exit_code == 0
+    monkeypatch.setenv("TOPCLI_HOME", str(tmp_path / "restored"))
+    result = run_cli(["sessions", "import", str(backup)])
+    assert result.exit_code == 0, result.output
+    restored = Store().load(session_id)
+    assert restored.answers["first_private_notes"] == NOTE_TEXT
+    assert restored.is_private("first_private_notes")
+    assert run_cli(["plan", "export", "--json"]).stdout == backup.read_text(encoding="utf-8")
+
+
+def test_a_note_at_the_private_question_itself_follows_what_was_typed(tmp_path: Path) -> None:
+    answers = top_answers(tmp_path, success_definition="Growing")
+    keys = ["typed here", NOTE, block("and the note"), Keys.ESC_ENTER]
+    result = run_cli(["start", "--answers", str(answers)], keys)
+    assert result.exit_code == 0, result.output
+    notes = record(session_id_in(result.output))["answers"]["think_leader_notes"]
+    assert notes == "typed here\n\nand the note"
