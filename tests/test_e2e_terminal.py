@@ -303,3 +303,24 @@ def test_the_editor_key_in_a_real_terminal(env: dict[str, str], tmp_path: Path) 
     term.keys(Keys.CTRL_C)
     assert term.finish() == 130
     assert stored(env, session_id)["answers"]["story"] == "Written in the editor.\nTyped."
+
+
+def test_the_note_key_in_a_real_terminal(env: dict[str, str]) -> None:
+    every_type = Path(__file__).resolve().parent / "data" / "core" / "every-type.yaml"
+    term = Terminal(["start", "--framework", str(every_type), "--person", "Kim"], env)
+    session_id = term.expect_re(ID + r" with Kim")
+    term.expect("Alt-N (Esc then n) adds a private note")
+    term.expect("What is your role today?")
+    term.keys("Eng", "\x1bn")  # Alt-N as a terminal sends it ("meta sends escape")
+    term.answer_long("Private note (never in a shared export):", "Seemed tired.\nAsk later.")
+    term.expect("Private note kept; back to the question.")
+    term.expect("What is your role today?")  # asked again, with what was typed
+    term.keys("ineer", Keys.ENTER)
+    term.expect("Tell me about a good week.")
+    term.expect("(Alt-N (Esc then n): a private note)")
+    term.keys(Keys.CTRL_C)
+    assert term.finish() == 130
+
+    answers = stored(env, session_id)["answers"]
+    assert answers["role"] == "Engineer"
+    assert answers["first_private_notes"] == "Seemed tired.\nAsk later."

@@ -62,6 +62,23 @@ def test_pressing_enter_keeps_the_current_answer_and_changes_nothing(alex: str) 
     assert edits(alex) == []
 
 
+def test_the_back_key_in_sessions_edit_steps_to_the_question_before(alex: str) -> None:
+    """PageUp re-asks the question edited before (it used to be an internal error)."""
+    page_up = "\x1b[5~"
+    keys = (
+        Keys.CTRL_U
+        + block("First try")  # career_so_far
+        + page_up  # at success_definition: back to career_so_far
+        + Keys.CTRL_U
+        + block("Second try")
+        + Keys.ENTER  # success_definition kept
+    )
+    result = run_cli(["sessions", "edit", alex, "career_so_far", "success_definition"], keys)
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+    assert stored(alex).answers["career_so_far"] == "Second try"
+
+
 def test_without_question_ids_a_picker_offers_the_answered_questions(alex: str) -> None:
     # the first answered question is career_so_far (a long answer)
     result = run_cli(["sessions", "edit", alex], Keys.ENTER + Keys.CTRL_U + block("Shipping v2."))

@@ -342,3 +342,22 @@ def test_the_store_refuses_an_action_closed_meanwhile_and_writes_nothing(alex: s
     with pytest.raises(UsageError, match="no field 'status'"):
         store.edit_action(action_id, {"status": "open"}, "Edited: status")
     assert action_of(alex) == before
+
+
+def test_the_back_key_in_actions_edit_steps_to_the_field_before(alex: str) -> None:
+    """PageUp while editing an action goes back a field (it used to be an internal error)."""
+    page_up = "\x1b[5~"
+    keys = (
+        Keys.CTRL_U
+        + line("Reworded")  # what
+        + page_up  # at "by when": back to "what", which now holds "Reworded"
+        + Keys.CTRL_U
+        + line("Reworded again")
+        + Keys.ENTER  # due kept
+        + Keys.ENTER  # success kept
+        + Keys.ENTER  # support kept (empty)
+    )
+    result = run_cli(["actions", "edit", action_of(alex)["id"]], keys)
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+    assert action_of(alex)["what"] == "Reworded again"

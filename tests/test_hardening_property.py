@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from topcli.answers_file import prepare_answers
 from topcli.errors import TopcliError
 from topcli.framework import Question
 from topcli.loader import load_answers_file
-from topcli.prompts import prepare_answers
 
 TODAY = date(2026, 3, 2)
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from topcli.answers_file import prepare_answers
 from topcli.clock import add_days, add_months, weekday_on_or_after
 from topcli.errors import AnswerError
 from topcli.framework import Question, parse_date
 from topcli.loader import load_answers_file
-from topcli.prompts import prepare_answers
 from topcli.safetext import printable, printable_markup, text_problem
 
 TODAY = date(2026, 3, 2)

@@ -146,8 +146,8 @@ def test_output_suffix_yaml_chooses_yaml(tmp_path: Path) -> None:
 def test_filled_yaml_sheet_is_a_valid_answers_file(tmp_path: Path) -> None:
     """The YAML sheet is the answers-file format: what the person wrote passes its checks."""
     from topcli import clock
+    from topcli.answers_file import prepare_answers
     from topcli.loader import load_answers_file
-    from topcli.prompts import prepare_answers
 
     path = tmp_path / "sam.yaml"
     path.write_text(fill_yaml(write_prep(top(), "Sam Lee", fmt="yaml"), SAM_ANSWERS), "utf-8")

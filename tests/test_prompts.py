@@ -21,6 +21,7 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from helpers import Keys, block, line, run_cli
+from topcli.answers_file import prepare_answers
 from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question
 from topcli.loader import load_answers_file, load_framework
@@ -30,7 +31,6 @@ from topcli.prompts import (
     TerminalPrompter,
     _wrap,
     is_interactive,
-    prepare_answers,
 )
 from topcli.store import Store
 

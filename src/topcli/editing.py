@@ -33,7 +33,7 @@ from topcli.errors import (
     did_you_mean,
 )
 from topcli.framework import Question
-from topcli.prompts import interrupts
+from topcli.prompts import GoBack, interrupts
 
 if TYPE_CHECKING:
     from topcli.prompts import Prompter
@@ -241,13 +241,22 @@ def edit_answers(
         # framework order, so a changed answer is asked before the ones that depend on it
         order = {qid: n for n, qid in enumerate(session.framework.question_ids())}
         answers.update(new)
-        for question in sorted(to_ask, key=lambda q: order[q.id]):
+        asking = sorted(to_ask, key=lambda q: order[q.id])
+        index = 0
+        while index < len(asking):
             assert prompter is not None
+            question = asking[index]
             # whether it applies is judged with the changes asked before it
             _editable(session, question, answers)
-            answers[question.id] = new[question.id] = prompter.ask(
-                question, answers.get(question.id)
-            )
+            try:
+                answers[question.id] = new[question.id] = prompter.ask(
+                    question, answers.get(question.id)
+                )
+            except GoBack:
+                # the back keys step to the question asked before (or stay on the first)
+                index = max(index - 1, 0)
+                continue
+            index += 1
         missing: list[Question] = []
         for _, question in session.framework.questions():
             if not question.applies(answers):
@@ -257,7 +266,7 @@ def edit_answers(
             elif question.id not in answers and session.is_complete:
                 value = question.default_value(today)
                 if prompter is not None:
-                    value = prompter.ask(question, value)
+                    value = ask_staying(prompter, question, value)
                 elif value is None and question.required:
                     missing.append(question)
                     continue
@@ -282,6 +291,15 @@ def edit_answers(
 
 
 # --------------------------------------------------------------------------- imports
+
+
+def ask_staying(prompter: Prompter, question: Question, default: Any) -> Any:
+    """Ask ``question``; a back key asks it again (there is nothing before it to go back to)."""
+    while True:
+        try:
+            return prompter.ask(question, default)
+        except GoBack:
+            continue
 
 
 def raise_replaced(store: Store, records: Sequence[dict[str, Any]]) -> list[str]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from topcli.editing import nothing_changed, short
 from topcli.errors import AnswerError, UsageError
 from topcli.framework import Question, parse_action
-from topcli.prompts import interrupts
+from topcli.prompts import GoBack, interrupts
 
 if TYPE_CHECKING:
     from topcli.prompts import Prompter
@@ -102,11 +102,19 @@ def edit_action(
                 hint="or run it in a terminal to be asked each one",
             )
         with interrupts(nothing_changed(f"actions edit {action['id']}")):
-            for key, question in ACTION_FIELDS.items():
+            fields = list(ACTION_FIELDS.items())
+            index = 0
+            while index < len(fields):
+                key, question = fields[index]
                 # the prompt names the action, so it is clear which one is being changed
                 prompt = f"Action {action['id']}: {question.prompt[0].lower()}{question.prompt[1:]}"
                 asked = replace(question, prompt=prompt)
-                given[key] = prompter.ask(asked, current[key] or None) or ""
+                try:
+                    given[key] = prompter.ask(asked, given.get(key, current[key]) or None) or ""
+                except GoBack:
+                    index = max(index - 1, 0)  # back to the field before (or stay on the first)
+                    continue
+                index += 1
     from topcli.safetext import text_problem
 
     for key, value in given.items():

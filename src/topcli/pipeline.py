@@ -110,8 +110,9 @@ def hold(
     conversation). Without ``store`` one is opened only then, so a refused start creates no
     data folder.
     """
+    from topcli.answers_file import prepare_answers
     from topcli.errors import MissingAnswersError
-    from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
+    from topcli.prompts import ScriptedPrompter, TerminalPrompter
 
     parsed, missing = prepare_answers(
         [q for _, q in new.framework.questions()],
@@ -367,8 +368,9 @@ def resume_session(session_id: str | None, interactive: bool) -> tuple[Session, 
     Returns the session and whether it was already complete (nothing was asked).
     """
     from topcli import clock
+    from topcli.answers_file import prepare_answers
     from topcli.errors import MissingAnswersError, NotFoundError
-    from topcli.prompts import ScriptedPrompter, TerminalPrompter, prepare_answers
+    from topcli.prompts import ScriptedPrompter, TerminalPrompter
 
     store = Store()
     if session_id is None:

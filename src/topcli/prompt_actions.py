@@ -7,7 +7,8 @@ runner to ask the question before.
 
 The draft (see :func:`draft_value`) is the list of whole actions typed so far, and when a pause
 or a back key leaves an action half-typed, that action last, marked ``"unfinished": true`` with
-only the fields typed. Resuming offers its fields as defaults; ``sessions show`` lists it.
+only the fields typed. Resuming offers its fields as defaults; ``sessions show`` lists it. The
+note key keeps the draft the same way, and the runner asks the question again from it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from topcli.errors import AnswerError, Interrupted
 from topcli.framework import Question, parse_action
-from topcli.prompt_keys import BACK_KEYS, GoBack
+from topcli.prompt_keys import BACK_KEYS, AddNote, GoBack
 from topcli.wording import plural
 
 if TYPE_CHECKING:  # prompts imports this module when it asks an actions question
@@ -63,7 +64,7 @@ class ActionsAsker:
         self, question: Question, draft: Any, keep: Callable[[Any], None] | None
     ) -> list[dict[str, Any]]:
         """The actions, typed one at a time after the draft's; empty 'what' finishes."""
-        from rich.markup import escape
+        from topcli.safetext import printable_markup as escape
 
         console = self.prompter.console
         actions, partial = split_draft(draft)
@@ -96,6 +97,10 @@ class ActionsAsker:
                         need_one=not actions,
                         default=partial.get(name),
                     )
+                except AddNote as signal:  # the field typed so far is kept in the draft
+                    if signal.typed:
+                        partial[name] = signal.typed
+                    raise
                 except GoBack:
                     if field > 0:
                         field -= 1
@@ -118,8 +123,8 @@ class ActionsAsker:
                 partial, field = {}, 0
                 if keep is not None:
                     keep(actions)
-        except (Interrupted, GoBack):
-            # a pause, or going back past the first action: keep what was typed
+        except (Interrupted, GoBack, AddNote):
+            # a pause, going back past the first action, or a note: keep what was typed
             if keep is not None:
                 keep(draft_value(actions, partial))
             raise

@@ -17,27 +17,63 @@ both (an application's own bindings outrank prompt_toolkit's defaults):
   the edited text. Leaving the application (rather than ``run_in_terminal`` inside it) means
   keys typed after the editor closes reach the prompt that shows the edited text, in a terminal
   and with piped keys alike; the prompt is erased first so it is not shown twice.
+* **Alt-N**, typed as *Esc then n* where Alt does nothing (macOS Option-N is a dead key), leaves
+  any question of a conversation with :class:`AddNote`, carrying what was typed so far; the
+  prompter then asks for a private note and the runner asks the question again. No prompt
+  type binds Esc-n: Ctrl-N moves down in lists and checkboxes and is "next line" in text,
+  Ctrl-T transposes characters, and prompt_toolkit's Emacs keys use Esc with b c d f l t u y
+  but not n; a yes/no question takes n alone, never after Esc. It is on only while the session
+  runner asks (:func:`taking_notes`): a question asked again by ``sessions edit`` has no stage
+  to keep a note in.
 
 prompt_toolkit is imported inside :func:`keyed` only, so importing this module costs nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 #: The back keys as shown to a person.
 BACK_KEYS = "PageUp or Alt-Up (Esc then Up)"
+#: The private-note key as shown to a person.
+NOTE_KEY = "Alt-N (Esc then n)"
 #: Shown once, as a conversation starts.
 KEYS_HINT = (
     f"Keys: {BACK_KEYS} goes back to the previous question; "
+    f"{NOTE_KEY} adds a private note; "
     "Ctrl-C pauses (continue later with 'topcli resume')."
 )
-#: The multi-line prompt's instruction: two short lines, so a narrow terminal shows them whole.
+#: The multi-line prompt's instruction: short lines, so a narrow terminal shows them whole.
 LONG_TEXT_HINT = (
     "(several lines; Esc then Enter to finish)\n"
-    "  (Ctrl-X Ctrl-E: your editor; PageUp or Alt-Up: go back)"
+    "  (Ctrl-X Ctrl-E: your editor; PageUp or Alt-Up: go back)\n"
+    f"  ({NOTE_KEY}: a private note)"
 )
+#: The private note's own instruction: it has the editor key, and no back or note key.
+NOTE_HINT = "(several lines; Esc then Enter to finish; Ctrl-X Ctrl-E: your editor)"
+
+#: Whether the session runner is asking, and so handles :class:`AddNote`.
+_TAKING_NOTES: ContextVar[bool] = ContextVar("topcli_taking_notes", default=False)
+
+
+@contextmanager
+def taking_notes() -> Iterator[None]:
+    """The note key works on the prompts asked inside (the runner's, which keeps the note)."""
+    token = _TAKING_NOTES.set(True)
+    try:
+        yield
+    finally:
+        _TAKING_NOTES.reset(token)
+
+
+def long_text_hint() -> str:
+    """The multi-line instruction, naming the note key only where it works."""
+    return LONG_TEXT_HINT if _TAKING_NOTES.get() else LONG_TEXT_HINT.rsplit("\n", 1)[0]
+
 
 #: What Esc or Esc-Enter says on each kind of prompt that cannot be finished with them.
 _STRAY = {
@@ -55,6 +91,20 @@ class GoBack(Exception):
     """
 
 
+class AddNote(Exception):
+    """The person pressed the note key: take a private note, then ask this question again.
+
+    ``typed`` is what the question held when the key was pressed (the text typed, the choice
+    pointed at, the boxes ticked; ``None`` when there is nothing to keep), so nothing typed is
+    lost. ``note`` is filled in by the prompter once it has asked for the note.
+    """
+
+    def __init__(self, typed: Any = None, note: str = "") -> None:
+        super().__init__("a private note")
+        self.typed = typed
+        self.note = note
+
+
 @dataclass(frozen=True)
 class OpenEditor:
     """The result of a multi-line prompt whose person pressed Ctrl-X Ctrl-E: the text so far."""
@@ -69,11 +119,14 @@ def keyed(
     back: bool = False,
     editor: bool = False,
     notice: str | None = None,
+    note: bool = False,
 ) -> Any:
     """``prompt`` (a questionary ``Question``) with topcli's keys and a line for messages.
 
     ``kind`` is ``select``, ``checkbox``, ``confirm`` or ``text``; ``back`` adds the back keys
     (only for prompts whose caller handles :class:`GoBack`); ``editor`` adds Ctrl-X Ctrl-E;
+    ``note`` adds Alt-N (inside :func:`taking_notes` only, where the runner handles
+    :class:`AddNote`);
     ``notice`` is shown under the prompt from the start (why the editor did not open).
     """
     from prompt_toolkit.filters import Condition, is_done
@@ -106,6 +159,13 @@ def keyed(
             # the question left unanswered is taken off the screen: it comes again later
             event.app.erase_when_done = True
             event.app.exit(exception=GoBack())
+
+    if note and _TAKING_NOTES.get():
+
+        @bindings.add("escape", "n", eager=True)
+        def _note(event: KeyPressEvent) -> None:
+            event.app.erase_when_done = True
+            event.app.exit(exception=AddNote(typed_so_far(event.app, kind)))
 
     if editor:
 
@@ -140,6 +200,25 @@ def keyed(
     old = app.layout
     app.layout = Layout(HSplit([old.container, line]), focused_element=old.current_window)
     return prompt
+
+
+def typed_so_far(app: Any, kind: str) -> Any:
+    """What a prompt holds now: its text, the choice pointed at, or the boxes ticked.
+
+    A list or checkbox keeps its state in questionary's ``InquirerControl``; a yes/no question
+    holds nothing until it is answered (``None``: its default stays).
+    """
+    if kind == "text":
+        return app.current_buffer.text
+    if kind not in ("select", "checkbox"):
+        return None
+    for window in app.layout.find_all_windows():
+        control = window.content
+        if hasattr(control, "selected_options") and hasattr(control, "get_pointed_at"):
+            if kind == "checkbox":
+                return list(control.selected_options)
+            return control.get_pointed_at().value
+    return None
 
 
 def describe(exc: Any) -> str:

@@ -10,8 +10,8 @@ one place that does, and the runner has already saved every earlier answer.
 
 Every terminal prompt gets topcli's keys (:mod:`topcli.prompt_keys`): Esc and Esc-Enter never
 end a list, checkbox or yes/no question, and the questions of a framework have the back keys,
-which raise :class:`GoBack` for the runner. The actions question is asked field by field by
-:mod:`topcli.prompt_actions`.
+which raise :class:`GoBack` for the runner, and the note key (:class:`AddNote`, the note asked
+by :mod:`topcli.prompt_note`). The actions question is asked field by field by prompt_actions.
 """
 
 from __future__ import annotations
@@ -23,9 +23,17 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from topcli.errors import AnswerError, Interrupted
-from topcli.prompt_keys import KEYS_HINT, LONG_TEXT_HINT, GoBack, OpenEditor, describe, keyed
+from topcli.prompt_keys import (
+    KEYS_HINT,
+    AddNote,
+    GoBack,
+    OpenEditor,
+    describe,
+    keyed,
+    long_text_hint,
+)
 
-__all__ = ["GoBack", "Prompter", "ScriptedPrompter", "TerminalPrompter", "interrupts"]
+__all__ = ["AddNote", "GoBack", "Prompter", "ScriptedPrompter", "TerminalPrompter", "interrupts"]
 
 if TYPE_CHECKING:
     from topcli.framework import Question, Stage
@@ -76,8 +84,8 @@ class Prompter(Protocol):
     ) -> Any:
         """Return a canonical answer to ``question`` (see ``Question.parse``).
 
-        May raise :class:`GoBack` when the person asks for the previous question (a scripted
-        prompter never does).
+        May raise :class:`GoBack` (the previous question, please) or :class:`AddNote` (with a
+        private note taken and what was typed); a scripted prompter never does.
         """
 
     def ask_person(self) -> str:
@@ -162,83 +170,6 @@ class ScriptedPrompter:
         raise AnswerError(f"no answer to '{key or message}'", hint="run it in a terminal")
 
 
-def prepare_answers(
-    questions: list[Question],
-    raw: Mapping[str, Any],
-    today: date,
-    source: str,
-    *,
-    answered: Mapping[str, Any] | None = None,
-) -> tuple[dict[str, Any], list[Question]]:
-    """Validate answers-file values through ``Question.parse``; list what is still missing.
-
-    Walks the questions in order so ``when`` conditions see the earlier answers. A missing
-    question with a default takes the default when nothing else can answer it, so later
-    conditions are checked against that default, as they will be when the conversation runs.
-    Messages point at ``file:line:column`` of the answer when the file's marks are known.
-    ``answered`` holds what a resumed conversation already has: those questions are done.
-    """
-    by_id = {q.id: q for q in questions}
-    from topcli.errors import did_you_mean
-    from topcli.safetext import text_problem
-
-    marks = getattr(raw, "key_marks", {})
-
-    def where(key: Any) -> str:
-        mark = marks.get(key)
-        return f"{source}:{mark[0]}:{mark[1]}" if mark else source
-
-    # every problem is collected, so a file is fixed in one go rather than one run per mistake
-    problems: list[tuple[str, str | None]] = [
-        (
-            f"{where(key)}: unknown question id '{key}'{did_you_mean(str(key), by_id)}",
-            "'topcli frameworks show ID' lists the question ids",
-        )
-        for key in raw
-        if key not in by_id
-    ]
-    parsed: dict[str, Any] = {}
-    expected: dict[str, Any] = dict(answered or {})
-    missing: list[Question] = []
-    for question in questions:
-        if question.id in (answered or {}) or not question.applies(expected):
-            continue
-        if question.id in raw:
-            # refused before parsing: NUL and lone surrogates would be stored cut or not at all
-            problem = text_problem(raw[question.id])
-            if problem:
-                problems.append(
-                    (
-                        f"{where(question.id)}: answer to '{question.id}' {problem}",
-                        "remove that character from the answer",
-                    )
-                )
-                continue
-            try:
-                parsed[question.id] = question.parse(raw[question.id], today=today)
-            except AnswerError as exc:
-                problems.append(
-                    (f"{where(question.id)}: answer to '{question.id}': {exc.message}", exc.hint)
-                )
-                continue
-            expected[question.id] = parsed[question.id]
-            continue
-        default = question.default_value(today)
-        if default is not None:
-            expected[question.id] = default
-        elif question.required:
-            missing.append(question)
-    if len(problems) == 1:
-        raise AnswerError(problems[0][0], hint=problems[0][1])
-    if problems:
-        lines = [message + (f" ({hint})" if hint else "") for message, hint in problems]
-        raise AnswerError(
-            f"{len(problems)} problems in {source}:\n  " + "\n  ".join(lines),
-            hint="fix them all, then run the same command again",
-        )
-    return parsed, missing
-
-
 class TerminalPrompter:
     """Asks in a terminal with questionary; prints stages and help with rich."""
 
@@ -254,7 +185,9 @@ class TerminalPrompter:
     # ---------------------------------------------------------------- display
 
     def begin_stage(self, stage: Stage, number: int, total: int) -> None:
-        from rich.markup import escape
+        # a stored framework (an imported conversation's) is text like any other: shown safely
+        from topcli.safetext import printable
+        from topcli.safetext import printable_markup as escape
 
         if not self._keys_shown:  # once, as the conversation starts
             self._keys_shown = True
@@ -264,8 +197,9 @@ class TerminalPrompter:
         if stage.purpose:
             self.console.print(escape(stage.purpose))
         if stage.tips:
+            tips = [printable(tip) for tip in stage.tips]
             self.console.print("[dim]Tips for you, the leader:[/dim]")
-            for tip in stage.tips:
+            for tip in tips:
                 self.indented(tip, bullet="• ")
 
     def _show_help(self, question: Question) -> None:
@@ -273,7 +207,9 @@ class TerminalPrompter:
         # of the answer above it
         self.console.print()
         if question.help:
-            self.indented(question.help.strip())
+            from topcli.safetext import printable
+
+            self.indented(printable(question.help.strip()))
 
     def indented(self, text: str, bullet: str = "") -> None:
         """Dim text indented by two, wrapped lines kept under its first word."""
@@ -319,6 +255,15 @@ class TerminalPrompter:
     def ask(
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
     ) -> Any:
+        try:
+            return self._ask(question, default, draft, keep)
+        except AddNote as signal:  # the note key: the note is asked here, kept by the runner
+            from topcli.prompt_note import ask_note
+
+            signal.note = ask_note(self)
+            raise
+
+    def _ask(self, question: Question, default: Any, draft: Any, keep: KeepDraft | None) -> Any:
         if question.type == "actions":
             from topcli.prompt_actions import ActionsAsker
 
@@ -372,7 +317,9 @@ class TerminalPrompter:
     def _build(self, question: Question, default: Any) -> Any:
         import questionary
 
-        message = question.prompt + ("" if question.required else " (optional)")
+        from topcli.safetext import printable
+
+        message = printable(question.prompt) + ("" if question.required else " (optional)")
         kind = question.type
         if kind == "select":
             return questionary.select(
@@ -400,7 +347,7 @@ class TerminalPrompter:
                 default=text_default,
                 multiline=True,
                 validate=self._validator(question),
-                instruction=f"\n  {LONG_TEXT_HINT}\n>",
+                instruction=f"\n  {long_text_hint()}\n>",
             )
         hint = {"date": " (YYYY-MM-DD)", "followup": " (YYYY-MM-DD, or e.g. +3 months)"}
         return questionary.text(
@@ -416,8 +363,8 @@ class TerminalPrompter:
         editor: bool = False,
         notice: str | None = None,
     ) -> Any:
-        """Ask with topcli's keys (``back`` only where the caller handles :class:`GoBack`)."""
-        keyed(prompt, kind=kind, back=back, editor=editor, notice=notice)
+        """Ask with topcli's keys; ``back``: a conversation's, with the back and note keys."""
+        keyed(prompt, kind=kind, back=back, editor=editor, notice=notice, note=back)
         with interrupts():
             return prompt.unsafe_ask()
 

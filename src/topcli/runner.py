@@ -6,19 +6,24 @@ the tests. Resuming is running again: answered questions are skipped, so the con
 continues at the first unanswered question. What finishing means beyond "complete" (a check-in
 updates the actions it reviewed) is the caller's ``on_finish``, so the runner depends on no kind
 of conversation (:mod:`topcli.pipeline` decides by kind).
+
+A private note taken with the note key (:class:`AddNote`) is kept by :meth:`SessionRunner._note`
+as an answer to a private question of the stage, so everything that reads answers (``sessions
+show``, the JSON backup, the shared exports that drop private answers) needs nothing new.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from topcli.errors import Interrupted
-from topcli.framework import Question, Stage
-from topcli.prompts import GoBack, Prompter, interrupts
+from topcli.framework import Framework, Question, Stage
+from topcli.prompt_keys import taking_notes
+from topcli.prompts import AddNote, GoBack, Prompter, interrupts
 from topcli.session import Session
 from topcli.store import Store
 from topcli.wording import plural
@@ -28,6 +33,8 @@ if TYPE_CHECKING:
 
 #: Runs inside the transaction that marks a conversation complete (the store, the session).
 OnFinish = Callable[[Store, Session], object]
+#: The walk: (stage number, stage, question) in framework order.
+Order = list[tuple[int, Stage, Question]]
 
 
 @dataclass
@@ -36,6 +43,8 @@ class SessionRunner:
     prompter: Prompter
     today: date
     on_finish: OnFinish | None = None
+    #: Private questions given an answer by a note in this run: still asked when reached.
+    noted: set[str] = field(default_factory=set, init=False)
 
     def run(self, session_id: str) -> Session:
         """Ask every unanswered question that applies; mark the session complete at the end.
@@ -56,12 +65,9 @@ class SessionRunner:
     def _run(self, session_id: str, idle: IdleCollector | None) -> Session:
         session = self.store.load(session_id)
         framework = session.framework
+        self.noted = set()
         answers: dict[str, Any] = dict(session.answers)
-        order = [
-            (number, stage, question)
-            for number, stage in enumerate(framework.stages, start=1)
-            for question in stage.questions
-        ]
+        order = _order(framework)
         total = len(framework.stages)
         position = 0
         #: questions before this index are asked again even when answered (after going back)
@@ -72,10 +78,13 @@ class SessionRunner:
         # took 90 s of fsyncs). A person's answers are still saved the moment they are given.
         unattended = not getattr(self.prompter, "asks_a_person", True)
         defaulted: list[tuple[Question, Any]] = []
+        #: what the question held when the note key was pressed: asked again with it
+        typed: Any = None
         while position < len(order):
             number, stage, question = order[position]
             qid = question.id
-            if not question.applies(answers) or (qid in answers and position >= revisit):
+            done = qid in answers and position >= revisit and qid not in self.noted
+            if not question.applies(answers) or done:
                 position += 1
                 continue
             if shown != number:
@@ -89,9 +98,10 @@ class SessionRunner:
                 continue
             again = qid in answers
             default = answers[qid] if again else question.default_value(self.today)
+            default, typed = (default if typed is None else typed), None
             # a pause keeps every answer saved so far and says how to go on
             try:
-                with interrupts(partial(paused, session, len(answers))):
+                with interrupts(partial(paused, session, len(answers))), taking_notes():
                     value = self.prompter.ask(
                         question,
                         default,
@@ -102,6 +112,13 @@ class SessionRunner:
                 revisit = max(revisit, position + 1)
                 position = self._previous(order, position, answers)
                 continue
+            except AddNote as signal:
+                framework, typed = self._note(
+                    session.id, framework, stage, question, signal, answers
+                )
+                order = _order(framework)
+                continue
+            self.noted.discard(qid)
             if not (again and value == answers[qid]):
                 self.store.save_answer(session.id, question, value)
                 answers[qid] = value
@@ -117,6 +134,38 @@ class SessionRunner:
             self.store.complete(session.id)
         return self.store.load(session.id)
 
+    def _note(
+        self,
+        session_id: str,
+        framework: Framework,
+        stage: Stage,
+        asked: Question,
+        signal: AddNote,
+        answers: dict[str, Any],
+    ) -> tuple[Framework, Any]:
+        """Keep a private note; return the framework now held and what to ask ``asked`` with.
+
+        The note is appended (after a blank line) to the stage's first private multi-line
+        question that applies; a stage without one gets ``<stage>_private_notes`` added to this
+        conversation's snapshot. An empty note keeps nothing. What was typed is asked again.
+        """
+        typed = signal.typed
+        if not signal.note:
+            return framework, typed
+        target = _note_question(stage, answers)
+        if target is None:  # added for the note, so never asked: it holds notes only
+            target = _new_notes_question(framework, stage)
+            framework = framework.with_question(stage.id, target)
+            self.store.replace_snapshot(session_id, framework)
+        elif target.id not in answers:  # the framework's own: still asked, note as default
+            self.noted.add(target.id)
+        before = typed if target.id == asked.id else answers.get(target.id)
+        text = "\n\n".join(part for part in (str(before or "").strip(), signal.note) if part)
+        value = target.parse(text, today=self.today)
+        self.store.save_answer(session_id, target, value)
+        answers[target.id] = value
+        return framework, (value if target.id == asked.id else typed)
+
     def _draft(self, session_id: str, question: Question, answers: dict[str, Any]) -> Any:
         """What was typed of an unfinished answer; for actions asked again, the saved ones."""
         draft = self.store.draft(session_id, question.id)
@@ -125,9 +174,7 @@ class SessionRunner:
         return draft
 
     @staticmethod
-    def _previous(
-        order: list[tuple[int, Stage, Question]], position: int, answers: dict[str, Any]
-    ) -> int:
+    def _previous(order: Order, position: int, answers: dict[str, Any]) -> int:
         """The previous answered question that applies, or ``position`` itself at the first."""
         for index in range(position - 1, -1, -1):
             question = order[index][2]
@@ -136,7 +183,7 @@ class SessionRunner:
         return position
 
     def _forget_what_no_longer_applies(
-        self, session_id: str, order: list[tuple[int, Stage, Question]], answers: dict[str, Any]
+        self, session_id: str, order: Order, answers: dict[str, Any]
     ) -> None:
         """Remove the answers to questions whose ``when`` no longer holds, in order.
 
@@ -150,6 +197,32 @@ class SessionRunner:
                 stale.append(question.id)
         if stale:
             self.store.forget_answers(session_id, stale)
+
+
+def _order(framework: Framework) -> Order:
+    return [
+        (number, stage, question)
+        for number, stage in enumerate(framework.stages, start=1)
+        for question in stage.questions
+    ]
+
+
+def _note_question(stage: Stage, answers: dict[str, Any]) -> Question | None:
+    """The stage's first private multi-line question that applies: where notes go."""
+    return next(
+        (q for q in stage.questions if q.private and q.type == "long_text" and q.applies(answers)),
+        None,
+    )
+
+
+def _new_notes_question(framework: Framework, stage: Stage) -> Question:
+    """``<stage>_private_notes`` (numbered on if a question already has that id)."""
+    taken = set(framework.question_ids())
+    qid, n = f"{stage.id}_private_notes", 1
+    while qid in taken:
+        n += 1
+        qid = f"{stage.id}_private_notes_{n}"
+    return Question(qid, "Private notes", "long_text", required=False, private=True)
 
 
 def paused(session: Session, saved: int, reason: str = "interrupted") -> Interrupted:

@@ -135,6 +135,25 @@ class ConversationsMixin:
             )
         return session_id
 
+    def replace_snapshot(self, session_id: str, framework: Framework) -> None:
+        """Hold this conversation with ``framework`` from now on (a private notes question added).
+
+        Checked as a loaded framework is, stored content-keyed; an unused old snapshot goes.
+        """
+        from topcli.validation import check_framework
+
+        check_framework(framework)
+        with self.transaction() as db:
+            self._require_session(session_id)
+            old = db.execute(
+                "SELECT snapshot_id FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()["snapshot_id"]
+            db.execute(
+                "UPDATE sessions SET snapshot_id = ?, updated_at = ? WHERE id = ?",
+                (self._snapshot_id(framework.to_dict()), clock.timestamp(), session_id),
+            )
+            self._remove_orphans([], [old])
+
     def _require_session(self, session_id: str) -> None:
         """Refuse to write into a conversation that is gone (deleted by another topcli)."""
         if not self.db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
