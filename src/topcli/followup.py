@@ -1,15 +1,20 @@
 """What is due: follow-up conversations and open actions, soonest first (``topcli followup``),
-and, per person, the last and next conversation (``topcli people list``)."""
+and, per person, the last and next conversation (``topcli people list``).
+
+Both read the store's summary queries (one row per person, one per open action), never a full
+conversation, so they take the same few queries at 100 conversations and at 50,000.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from topcli.followthrough import OVERDUE_EXIT_CODE, days_until, due_state, session_date
-from topcli.people import PersonRecord, action_items
+from topcli.followthrough import OVERDUE_EXIT_CODE, days_until, due_state
+from topcli.people import ActionItem, PersonRef
+from topcli.store import Store
 
 
 @dataclass(frozen=True)
@@ -18,7 +23,7 @@ class DueItem:
 
     type: str  # "conversation" or "action"
     day: date
-    person: PersonRecord
+    person: PersonRef
     session_id: str
     what: str
     action_id: str | None = None
@@ -39,28 +44,30 @@ class DueItem:
         }
 
 
-def next_conversation(person: PersonRecord) -> DueItem | None:
-    """The follow-up date set at the end of the person's latest finished conversation."""
-    latest = person.latest_complete
-    if latest is None or not latest.followup:
+def next_conversation(summary: Mapping[str, Any]) -> DueItem | None:
+    """The follow-up date set at the end of the person's latest finished conversation.
+
+    ``summary`` is a row of :meth:`~topcli.store.Store.people_summaries`.
+    """
+    if not summary["next"]:
         return None
     return DueItem(
         type="conversation",
-        day=date.fromisoformat(latest.followup),
-        person=person,
-        session_id=latest.id,
-        what=f"follow-up conversation (last one {session_date(latest).isoformat()})",
+        day=date.fromisoformat(summary["next"]),
+        person=PersonRef(summary["id"], summary["name"]),
+        session_id=summary["next_session"],
+        what=f"follow-up conversation (last one {summary['next_started_at'][:10]})",
     )
 
 
-def due_items(people: Sequence[PersonRecord]) -> list[DueItem]:
+def due_items(store: Store) -> list[DueItem]:
     """Every pending follow-up conversation and open action, soonest first."""
-    items = [item for person in people if (item := next_conversation(person)) is not None]
-    items += [
-        DueItem("action", a.due, a.person, a.session_id, str(a.action["what"]), a.id)
-        for a in action_items(people)
-        if a.is_open
-    ]
+    items = [item for person in store.people_summaries() if (item := next_conversation(person))]
+    for row in store.action_summaries(status="open"):
+        action = ActionItem.from_row(row)
+        items.append(
+            DueItem("action", action.due, action.person, action.session_id, row["what"], action.id)
+        )
     # on the same day the conversation comes first: the actions are discussed in it
     return sorted(
         items,
@@ -96,49 +103,52 @@ class FollowupReport:
         }
 
 
-def followup_report(
-    people: Sequence[PersonRecord], today: date, until: date | None
-) -> FollowupReport:
+def followup_report(store: Store, today: date, until: date | None) -> FollowupReport:
     """Overdue and upcoming items up to ``until`` (everything when ``until`` is ``None``)."""
-    every = due_items(people)
+    every = due_items(store)
     inside = tuple(i for i in every if until is None or i.day <= until)
     later = next((i for i in every if until is not None and i.day > until), None)
     return FollowupReport(today, until, inside, later)
 
 
-def people_summary(people: Sequence[PersonRecord], today: date) -> list[dict[str, Any]]:
-    """One entry per person: last and next conversation, open and overdue actions."""
-    summary = []
-    for person in people:
-        latest = person.sessions[-1] if person.sessions else None
-        upcoming = next_conversation(person)
-        open_actions = [a for a in action_items([person]) if a.is_open]
-        in_progress = person.in_progress
-        summary.append(
-            {
-                "id": person.id,
-                "name": person.name,
-                "conversations": len(person.sessions),
-                "last": None
-                if latest is None
-                else {
-                    "session": latest.id,
-                    "date": session_date(latest).isoformat(),
-                    "kind": latest.kind,
-                    "framework": latest.framework.id,
-                    "status": latest.status,
-                },
-                "next": None
-                if upcoming is None
-                else {
-                    "date": upcoming.day.isoformat(),
-                    "days": upcoming.days(today),
-                    "state": due_state(upcoming.day, today),
-                    "session": upcoming.session_id,
-                },
-                "in_progress": None if in_progress is None else in_progress.id,
-                "open_actions": len(open_actions),
-                "overdue_actions": sum(1 for a in open_actions if a.due < today),
-            }
-        )
-    return summary
+def people_summary(
+    store: Store, today: date, *, recent_first: bool = False
+) -> list[dict[str, Any]]:
+    """One entry per person: last and next conversation, open and overdue actions.
+
+    By name; ``recent_first`` puts the people talked to most recently first (a terminal's
+    listing), those without a conversation last.
+    """
+    rows = store.people_summaries(today.isoformat())
+    if recent_first:
+        rows.sort(key=lambda r: r["last_started_at"] or "", reverse=True)
+    return [_person_entry(row, today) for row in rows]
+
+
+def _person_entry(row: Mapping[str, Any], today: date) -> dict[str, Any]:
+    upcoming = next_conversation(row)
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "conversations": row["conversations"],
+        "last": None
+        if row["last_session"] is None
+        else {
+            "session": row["last_session"],
+            "date": row["last_started_at"][:10],
+            "kind": row["last_kind"],
+            "framework": row["last_framework"],
+            "status": row["last_status"],
+        },
+        "next": None
+        if upcoming is None
+        else {
+            "date": upcoming.day.isoformat(),
+            "days": upcoming.days(today),
+            "state": due_state(upcoming.day, today),
+            "session": upcoming.session_id,
+        },
+        "in_progress": row["in_progress"],
+        "open_actions": row["open_actions"],
+        "overdue_actions": row["overdue_actions"],
+    }

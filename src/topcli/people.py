@@ -1,7 +1,10 @@
-"""People and their actions, read from the store once for a whole report.
+"""People and their actions as listings and follow-through read them from the store.
 
-:func:`load_people` is the one place follow-through reads conversations; the views built on it
-(``actions list``, ``people list``, ``followup``, ``history``) work on what it returns.
+Listings (``actions list``, ``people list``, ``followup``) read the store's summary queries
+(:meth:`~topcli.store.Store.action_summaries`, :meth:`~topcli.store.Store.people_summaries`):
+joins and counts in SQLite, never a full conversation each, so they stay fast at any size. Only
+``history`` reads one person's conversations whole (:func:`load_person`), since it shows their
+answers.
 """
 
 from __future__ import annotations
@@ -17,12 +20,21 @@ from topcli.store import Store
 
 
 @dataclass(frozen=True)
-class PersonRecord:
-    """One person and all their conversations, oldest first."""
+class PersonRef:
+    """Who an action or a due date belongs to: what listings show of a person."""
 
     id: str
     name: str
-    sessions: tuple[Session, ...]
+
+    def person_json(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class PersonRecord(PersonRef):
+    """One person and all their conversations, oldest first (``history`` reads this)."""
+
+    sessions: tuple[Session, ...] = ()
 
     @property
     def latest_complete(self) -> Session | None:
@@ -37,17 +49,24 @@ class PersonRecord:
             return self.sessions[-1]
         return None
 
-    def person_json(self) -> dict[str, str]:
-        return {"id": self.id, "name": self.name}
-
 
 @dataclass(frozen=True)
 class ActionItem:
-    """One action with the conversation and person it belongs to."""
+    """One action with the conversation and person it belongs to.
+
+    ``action`` is a row of :meth:`~topcli.store.Store.action_summaries` or
+    :meth:`~topcli.store.Store.action`; its ``notes`` is the list of dated notes when the caller
+    asked for them (``to_json`` needs them), else a count.
+    """
 
     action: Mapping[str, Any]
     session_id: str
-    person: PersonRecord
+    person: PersonRef
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ActionItem:
+        """From a store row that carries ``session_id``, ``person_id`` and ``person_name``."""
+        return cls(row, row["session_id"], PersonRef(row["person_id"], row["person_name"]))
 
     @property
     def id(self) -> str:
@@ -83,27 +102,44 @@ class ActionItem:
         }
 
 
-def load_people(store: Store, person_id: str | None = None) -> list[PersonRecord]:
-    """Everyone (or one person) with their conversations, read once for a whole report."""
-    people = [p for p in store.people() if person_id is None or p["id"] == person_id]
-    return [
-        PersonRecord(
-            id=p["id"],
-            name=p["name"],
-            sessions=tuple(store.load(r["id"]) for r in store.session_rows(person_id=p["id"])),
-        )
-        for p in people
-    ]
+def load_person(store: Store, person: Mapping[str, Any]) -> PersonRecord:
+    """One person (a row of ``people``) with their conversations read whole, oldest first."""
+    rows = store.session_rows(person_id=person["id"])
+    return PersonRecord(
+        id=person["id"],
+        name=person["name"],
+        sessions=tuple(store.load(r["id"]) for r in rows),
+    )
 
 
-def action_items(people: Iterable[PersonRecord]) -> list[ActionItem]:
-    """Every action of every conversation, in conversation and entry order."""
-    return [
-        ActionItem(action, session.id, person)
-        for person in people
-        for session in person.sessions
-        for action in session.actions
-    ]
+def list_actions(
+    store: Store,
+    today: date,
+    *,
+    person_id: str | None = None,
+    until: date | None = None,
+    overdue: bool = False,
+    include_closed: bool = False,
+    with_notes: bool = False,
+) -> list[ActionItem]:
+    """The actions ``actions list`` shows, soonest due first, from one summary query.
+
+    ``until`` keeps actions due on or before that date (overdue ones included: they are due
+    too); ``overdue`` keeps those due before today. Closed actions only with ``include_closed``.
+    ``with_notes`` reads each action's dated notes too (in batches), for ``--json``.
+    """
+    limits = [d for d in (until, date.fromordinal(today.toordinal() - 1) if overdue else None) if d]
+    rows = store.action_summaries(
+        status=None if include_closed else "open",
+        person_id=person_id,
+        due_before=min(limits).isoformat() if limits else None,
+    )
+    if with_notes:
+        notes = store.action_notes([row["id"] for row in rows])
+        for row in rows:
+            row["notes"] = notes[row["id"]]
+    items = [ActionItem.from_row(row) for row in rows]
+    return sorted(items, key=lambda item: (item.due, item.person.name.casefold(), item.id))
 
 
 def select_actions(
@@ -114,11 +150,7 @@ def select_actions(
     overdue: bool = False,
     include_closed: bool = False,
 ) -> list[ActionItem]:
-    """The actions ``actions list`` shows, soonest due first.
-
-    ``until`` keeps actions due on or before that date (overdue ones included: they are due
-    too); ``overdue`` keeps those due before today. Closed actions only with ``include_closed``.
-    """
+    """The rule of :func:`list_actions` applied to items already read (same order)."""
     chosen = [
         item
         for item in items

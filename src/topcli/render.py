@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from topcli import clock
 from topcli.framework import Question
+from topcli.safetext import printable, printable_markup
 from topcli.session import Session
 from topcli.wording import plural
 
@@ -29,7 +29,9 @@ def format_answer(question: Question, value: Any) -> str:
 
 def plan_table(session: Session, *, show_ids: bool = True) -> Table:
     table = Table(
-        title=f"Plan with {escape(session.person_name)}", show_lines=True, title_justify="left"
+        title=f"Plan with {printable_markup(session.person_name)}",
+        show_lines=True,
+        title_justify="left",
     )
     if show_ids:
         table.add_column("id", style="dim", no_wrap=True)
@@ -39,10 +41,10 @@ def plan_table(session: Session, *, show_ids: bool = True) -> Table:
     for action in session.actions:
         late = action["status"] == "open" and action["due"] < today
         cells = [
-            Text(action["what"]),
-            Text(action["due"], style="bold red" if late else ""),
-            Text(action["success"]),
-            Text(action["support"]),
+            Text(printable(action["what"])),
+            Text(printable(action["due"]), style="bold red" if late else ""),
+            Text(printable(action["success"])),
+            Text(printable(action["support"])),
             Text("overdue" if late else action["status"], style="bold red" if late else ""),
         ]
         table.add_row(*([action["id"]] if show_ids else []), *cells)
@@ -51,7 +53,7 @@ def plan_table(session: Session, *, show_ids: bool = True) -> Table:
 
 def followup_line(session: Session) -> str:
     if session.followup:
-        return f"Follow-up conversation: [bold]{session.followup}[/bold]"
+        return f"Follow-up conversation: [bold]{printable_markup(session.followup)}[/bold]"
     return "No follow-up date set yet."
 
 
@@ -71,7 +73,8 @@ def conversation_table(session: Session) -> Table:
 def session_heading(session: Session) -> str:
     status = "complete" if session.is_complete else "in progress"
     return (
-        f"[bold]{escape(session.person_name)}[/bold] · {escape(session.framework.name)} "
-        f"{escape(session.framework.version)} · started {session.started_at[:10]} · "
+        f"[bold]{printable_markup(session.person_name)}[/bold] · "
+        f"{printable_markup(session.framework.name)} "
+        f"{printable_markup(session.framework.version)} · started {session.started_at[:10]} · "
         f"{status} · id {session.id}"
     )

@@ -20,13 +20,13 @@ def history(
     from topcli import clock
     from topcli.cli.people import choose_person
     from topcli.history import history as person_history
-    from topcli.people import load_people
+    from topcli.people import load_person
     from topcli.prompts import is_interactive
     from topcli.store import Store
 
     store = Store()
     row = choose_person(store, person, interactive=not as_json and is_interactive())
-    data = person_history(load_people(store, row["id"])[0], clock.today())
+    data = person_history(load_person(store, row), clock.today())
     if as_json:
         print_json(data)
         return

@@ -51,25 +51,37 @@ def person_id(store: Any, query: str | None, *, interactive: bool) -> str | None
 @app.command("list")
 def list_people(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    limit: int = typer.Option(
+        None,
+        "--limit",
+        help="Show N people (default in a terminal: 50; 0: all).",
+        metavar="N",
+    ),
+    every: bool = typer.Option(False, "--all", help="Show everyone.", metavar=""),
+    plain: bool = typer.Option(
+        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
+    ),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
     """Everyone, with their id, last and next conversation, and open and overdue actions.
 
-    Give the id instead of the name when two people share one.
+    In a terminal, the people talked to most recently come first; piped or with --json,
+    everyone by name. Give the id instead of the name when two people share one.
     """
     from topcli import clock
     from topcli.followup import people_summary
-    from topcli.people import load_people
+    from topcli.listing import listing
     from topcli.store import Store
 
-    today = clock.today()
-    summary = people_summary(load_people(Store()), today)
+    how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=every)
+    summary = people_summary(Store(), clock.today(), recent_first=how.terminal)
+    shown = summary[: how.cut(len(summary))]
     if as_json:
-        print_json(summary)
+        print_json(shown)
         return
-    out = console()
     if not summary:
-        out.print("No conversations yet. Start one with: topcli start")
+        console().print("No conversations yet. Start one with: topcli start")
         return
     from topcli.render_followthrough import people_table
 
-    out.print(people_table(summary))
+    how.show(people_table(shown), len(summary))

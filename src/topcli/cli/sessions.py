@@ -14,48 +14,55 @@ app = typer.Typer(help="List, show, delete and import stored conversations.", no
 @app.command("list")
 def list_sessions(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    limit: int = typer.Option(
+        None,
+        "--limit",
+        help="Show the N most recent (default in a terminal: 50; 0: all).",
+        metavar="N",
+    ),
+    every: bool = typer.Option(False, "--all", help="Show every conversation.", metavar=""),
+    plain: bool = typer.Option(
+        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
+    ),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
-    """Every conversation, oldest first."""
-    from rich.table import Table
-    from rich.text import Text
-
+    """Every conversation: in a terminal the most recent first; piped or --json, oldest first."""
+    from topcli.listing import listing
     from topcli.store import Store
 
     store = Store()
-    sessions = [store.load(row["id"]) for row in store.session_rows()]
+    how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=every)
+    # one query with the person and counts; the newest `limit` when cut
+    rows = store.conversation_summaries(
+        newest_first=how.terminal or how.limit is not None, limit=how.limit
+    )
+    if not how.terminal and how.limit is not None:
+        rows.reverse()  # pipes and --json read oldest first, whatever the limit
     if as_json:
         print_json(
             [
                 {
-                    "id": s.id,
-                    "person": {"id": s.person_id, "name": s.person_name},
-                    "kind": s.kind,
-                    "framework": {"id": s.framework.id, "version": s.framework.version},
-                    "status": s.status,
-                    "started_at": s.started_at,
-                    "updated_at": s.updated_at,
-                    "answers": len(s.answers),
-                    "followup": s.followup,
+                    "id": s["id"],
+                    "person": {"id": s["person_id"], "name": s["person_name"]},
+                    "kind": s["kind"],
+                    "framework": {"id": s["framework_id"], "version": s["framework_version"]},
+                    "status": s["status"],
+                    "started_at": s["started_at"],
+                    "updated_at": s["updated_at"],
+                    "answers": s["answers"],
+                    "followup": s["followup"],
                 }
-                for s in sessions
+                for s in rows
             ]
         )
         return
-    out = console()
-    if not sessions:
-        out.print("No conversations yet. Start one with: topcli start")
+    if not rows:
+        console().print("No conversations yet. Start one with: topcli start")
         return
-    table = Table("id", "person", "framework", "started", "status", "follow-up")
-    for s in sessions:
-        table.add_row(
-            s.id,
-            Text(s.person_name),
-            s.framework.id,
-            s.started_at[:10],
-            "complete" if s.is_complete else "in progress",
-            s.followup or "",
-        )
-    out.print(table)
+    from topcli.render_followthrough import sessions_table
+
+    total = len(rows) if how.limit is None else store.conversation_count()
+    how.show(sessions_table(rows), total)
 
 
 @app.command("show")

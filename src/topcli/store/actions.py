@@ -51,7 +51,12 @@ class ActionsMixin:
 
     def _action_dicts(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
         """Action rows as the dicts the models use, with their notes read in batches."""
-        notes: dict[str, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+        notes = self.action_notes([row["id"] for row in rows])
+        return [_action_dict(row, notes[row["id"]]) for row in rows]
+
+    def action_notes(self, action_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The dated notes of each of ``action_ids`` (oldest first), read in batches."""
+        notes: dict[str, list[dict[str, Any]]] = {action_id: [] for action_id in action_ids}
         ids = list(notes)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
@@ -64,7 +69,7 @@ class ActionsMixin:
                 notes[note["action_id"]].append(
                     {"at": note["at"], "status": note["status"], "text": note["text"]}
                 )
-        return [_action_dict(row, notes[row["id"]]) for row in rows]
+        return notes
 
     def _action_dict(self, row: sqlite3.Row) -> dict[str, Any]:
         return self._action_dicts([row])[0]

@@ -343,6 +343,30 @@ class ConversationsMixin:
             sql + " ORDER BY started_at DESC, rowid DESC LIMIT 1", params
         ).fetchone()
 
+    def conversation_count(self, *, person_id: str | None = None) -> int:
+        """How many conversations there are (``person_id``'s), for "showing 50 of ..."."""
+        if person_id is None:
+            return int(self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM sessions WHERE person_id = ?", (person_id,)
+            ).fetchone()[0]
+        )
+
+    def latest_plan_id(self, *, person_id: str | None = None) -> str | None:
+        """The most recently started conversation (``person_id``'s) that has a plan: actions or
+        a follow-up date (as :attr:`Session.has_plan`). Walks the start index from the newest
+        and stops at the first; reads no answers and no framework text."""
+        where = "s.person_id = ?" if person_id is not None else "1=1"
+        row = self.db.execute(
+            "SELECT s.id FROM sessions s"
+            f" WHERE {where} AND (COALESCE(s.followup, '') != ''"
+            " OR EXISTS (SELECT 1 FROM actions a WHERE a.session_id = s.id))"
+            " ORDER BY s.started_at DESC, s.rowid DESC LIMIT 1",
+            () if person_id is None else (person_id,),
+        ).fetchone()
+        return None if row is None else str(row["id"])
+
     def load(self, session_id: str) -> Session:
         """One conversation as a full model: four queries (five the first time its framework
         is met in this process), whatever the store's size."""

@@ -87,7 +87,8 @@ class PeopleMixin:
         included); the latest conversation as ``last_session``, ``last_started_at``,
         ``last_kind``, ``last_framework``, ``last_status`` (all ``None`` without one); the next
         conversation as ``next`` (the follow-up date set by the latest *finished* conversation,
-        or ``None``) and ``next_session`` (that conversation's id); ``in_progress`` (the latest
+        or ``None``), ``next_session`` and ``next_started_at`` (that conversation's id and
+        start, both ``None`` without a follow-up date); ``in_progress`` (the latest
         conversation's id if it is unfinished); ``actions`` (all statuses), ``open_actions``
         and ``overdue_actions`` (open and due before ``today``, an ISO date; 0 without it).
         """
@@ -116,6 +117,7 @@ class PeopleMixin:
             f" {latest.format(col='status')} AS last_status,"
             f" {finished.format(col='followup')} AS next,"
             f" {finished.format(col='id')} AS next_session,"
+            f" {finished.format(col='started_at')} AS next_started_at,"
             f" {actions.format(extra='')} AS actions,"
             f" {actions.format(extra=open_only)} AS open_actions,"
             f" {actions.format(extra=open_only + ' AND a.due < ?1')} AS overdue_actions"
@@ -126,7 +128,7 @@ class PeopleMixin:
         for row in rows:
             summary = dict(row)
             if summary["next"] is None:
-                summary["next_session"] = None
+                summary["next_session"] = summary["next_started_at"] = None
             summary["in_progress"] = (
                 summary["last_session"]
                 if summary["last_status"] not in (None, "complete")

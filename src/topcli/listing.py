@@ -1,0 +1,66 @@
+"""How long a listing is, and where it goes: the limit, the "showing 50 of ..." note, the output.
+
+In a terminal a listing shows its first :data:`DEFAULT_LIMIT` rows (the most recent or the
+soonest due first), so a store of 10,000 conversations answers as fast as one of 100 and the
+screen is not flooded; a note on stderr says what was left out and how to see everything.
+``--json`` and piped output carry everything, for scripts. ``--limit N`` sets the number
+anywhere (``--limit 0``: no limit), ``--all`` lifts it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from topcli.errors import UsageError
+from topcli.output import Table, is_terminal, show, write
+
+#: Rows a listing shows in a terminal unless told otherwise.
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How one run of a listing command shows its rows."""
+
+    #: ``None``: every row.
+    limit: int | None
+    #: Output goes to a person (a terminal, not ``--plain``, not ``--json``).
+    terminal: bool
+    plain: bool
+    pager: bool
+
+    def cut(self, total: int) -> int:
+        """How many of ``total`` rows to show."""
+        return total if self.limit is None else min(total, self.limit)
+
+    def show(self, table: Table, total: int, *, more: str = "--all for everything") -> None:
+        """Print ``table`` (already cut) and, when rows were left out, say so on stderr."""
+        show(table, plain=self.plain, pager=self.pager)
+        shown = len(table.rows)
+        if shown < total:
+            write(f"showing {shown:,} of {total:,}; {more}\n", stream=sys.stderr)
+
+
+def listing(
+    *,
+    as_json: bool = False,
+    plain: bool = False,
+    pager: bool = True,
+    limit: int | None = None,
+    every: bool = False,
+) -> Listing:
+    """The :class:`Listing` the options ask for (see the module docstring)."""
+    if limit is not None and limit < 0:
+        raise UsageError(
+            f"--limit {limit}: give a number of rows, 0 or more",
+            hint="--limit 0 or --all shows everything",
+        )
+    terminal = not as_json and not plain and is_terminal(sys.stdout)
+    if every or limit == 0:
+        chosen = None
+    elif limit is not None:
+        chosen = limit
+    else:
+        chosen = DEFAULT_LIMIT if terminal else None
+    return Listing(limit=chosen, terminal=terminal, plain=plain, pager=pager)
