@@ -176,8 +176,11 @@ def plain_rows(text: str) -> list[list[str]]:
 
 def in_terminal(monkeypatch: pytest.MonkeyPatch, columns: int, *args: str) -> Any:
     """Run a command as if stdout were a terminal ``columns`` wide (no pager)."""
+    # imported before patching topcli.output, so it keeps the real function to restore
+    from topcli import listing
+
     monkeypatch.setattr("topcli.output.is_terminal", lambda stream: True)
-    monkeypatch.setattr("topcli.listing.is_terminal", lambda stream: True)
+    monkeypatch.setattr(listing, "is_terminal", lambda stream: True)
     monkeypatch.setenv("COLUMNS", str(columns))
     monkeypatch.setenv("LINES", "1000")
     monkeypatch.setenv("NO_COLOR", "1")
