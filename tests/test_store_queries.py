@@ -212,6 +212,17 @@ def test_people_summaries_agree_with_the_full_models(store: Store) -> None:
         sessions = [store.load(r["id"]) for r in store.session_rows(person_id=person["id"])]
         assert person["actions"] == sum(len(s.actions) for s in sessions)
     assert [p["overdue_actions"] for p in store.people_summaries()] == [0] * len(summaries)
+    # the follow-up dates alone, and the first people of a listing alone, say the same
+    dates = {p["id"]: p for p in store.followup_dates()}
+    assert set(dates) == {p["id"] for p in summaries if p["next"]}
+    for person in summaries:
+        if person["next"]:
+            for key in ("name", "next", "next_session", "next_started_at"):
+                assert dates[person["id"]][key] == person[key]
+    recent = sorted(summaries, key=lambda p: p["last_started_at"] or "", reverse=True)
+    first = store.people_summaries(today=today.isoformat(), recent_first=True, limit=2)
+    assert first == recent[:2]
+    assert store.people_summaries(today=today.isoformat(), limit=1) == summaries[:1]
 
 
 def test_action_summaries_agree_with_the_full_models(store: Store) -> None:
@@ -306,5 +317,7 @@ def test_listings_grow_linearly_with_the_store(tmp_path: Path) -> None:
         lambda s: s.people_summaries(today="2026-04-15"),
         lambda s: s.conversation_summaries(),
         lambda s: s.action_summaries(status="open"),
+        lambda s: s.people_summaries(recent_first=True, limit=50),
+        lambda s: s.followup_dates(),
     ):
         assert _work(large, call) <= 15 * max(1, _work(small, call))

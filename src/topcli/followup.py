@@ -62,7 +62,7 @@ def next_conversation(summary: Mapping[str, Any]) -> DueItem | None:
 
 def due_items(store: Store) -> list[DueItem]:
     """Every pending follow-up conversation and open action, soonest first."""
-    items = [item for person in store.people_summaries() if (item := next_conversation(person))]
+    items = [item for person in store.followup_dates() if (item := next_conversation(person))]
     for row in store.action_summaries(status="open"):
         action = ActionItem.from_row(row)
         items.append(
@@ -112,16 +112,14 @@ def followup_report(store: Store, today: date, until: date | None) -> FollowupRe
 
 
 def people_summary(
-    store: Store, today: date, *, recent_first: bool = False
+    store: Store, today: date, *, recent_first: bool = False, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """One entry per person: last and next conversation, open and overdue actions.
 
     By name; ``recent_first`` puts the people talked to most recently first (a terminal's
-    listing), those without a conversation last.
+    listing), those without a conversation last; ``limit`` keeps the first so many.
     """
-    rows = store.people_summaries(today.isoformat())
-    if recent_first:
-        rows.sort(key=lambda r: r["last_started_at"] or "", reverse=True)
+    rows = store.people_summaries(today.isoformat(), recent_first=recent_first, limit=limit)
     return [_person_entry(row, today) for row in rows]
 
 

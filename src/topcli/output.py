@@ -40,6 +40,7 @@ DEFAULT_PAGER = "less -FRX"
 
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)  # one C call per cell: listings print 50,000 rows
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Table:
 
 def escape(cell: str) -> str:
     """One cell on one line: tab, newline, CR and backslash written as backslash escapes."""
-    return "".join(_ESCAPES.get(char, char) for char in cell)
+    return cell.translate(_ESCAPE_TABLE)
 
 
 def unescape(cell: str) -> str:

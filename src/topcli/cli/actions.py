@@ -45,18 +45,21 @@ def list_actions(
     In a terminal the first 50 are shown (--limit, --all); piped or with --json, all of them.
     """
     from topcli import clock
-    from topcli.cli.people import person_id
     from topcli.followthrough import parse_period
     from topcli.listing import listing
     from topcli.people import list_actions
-    from topcli.prompts import is_interactive
     from topcli.store import Store
 
     today = clock.today()
     until = parse_period(due_within).end(today) if due_within else None
     how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=all_)
     store = Store()
-    pid = person_id(store, person, interactive=not as_json and is_interactive())
+    pid = None
+    if person is not None:  # the prompt layer only when a name may need a question
+        from topcli.cli.people import person_id
+        from topcli.prompts import is_interactive
+
+        pid = person_id(store, person, interactive=not as_json and is_interactive())
     items = list_actions(
         store,
         today,

@@ -74,14 +74,16 @@ def list_people(
     from topcli.store import Store
 
     how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=every)
-    summary = people_summary(Store(), clock.today(), recent_first=how.terminal)
-    shown = summary[: how.cut(len(summary))]
+    store = Store()
+    # only the people shown are summed up: a terminal's 50 cost the same in any store
+    shown = people_summary(store, clock.today(), recent_first=how.terminal, limit=how.limit)
     if as_json:
         print_json(shown)
         return
-    if not summary:
+    if not shown:
         console().print("No conversations yet. Start one with: topcli start")
         return
     from topcli.render_followthrough import people_table
 
-    how.show(people_table(shown), len(summary))
+    total = len(shown) if how.limit is None else store.people_count()
+    how.show(people_table(shown), total)

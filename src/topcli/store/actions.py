@@ -65,7 +65,7 @@ class ActionsMixin:
                 "SELECT action_id, at, status, text FROM action_notes"
                 f" WHERE action_id IN ({marks}) ORDER BY id",
                 chunk,
-            ):
+            ).fetchall():
                 notes[note["action_id"]].append(
                     {"at": note["at"], "status": note["status"], "text": note["text"]}
                 )
@@ -154,7 +154,7 @@ class ActionsMixin:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [dict(row) for row in self.db.execute(sql, params)]
+        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
 
     # ------------------------------------------------------------------ writing
 

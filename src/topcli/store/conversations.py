@@ -428,4 +428,4 @@ class ConversationsMixin:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [dict(row) for row in self.db.execute(sql, params)]
+        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
