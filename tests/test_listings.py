@@ -296,3 +296,30 @@ def test_no_stored_escape_sequence_reaches_a_terminal(
         assert result.exit_code in (0, 10), (args, result.output)
         _assert_safe(result.stdout, args)
         assert "\\x1b" in result.stdout, args  # shown visibly instead
+
+
+@pytest.mark.parametrize("k", [1, 7, 50, 179])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["actions", "list"],
+        ["actions", "list", "--all"],
+        ["actions", "list", "--overdue"],
+        ["followup"],
+        ["followup", "--within", "1y"],
+        ["followup", "--all"],
+        ["people", "list"],
+    ],
+    ids=" ".join,
+)
+def test_a_limit_shows_exactly_the_first_rows_of_everything(
+    sixty: None, args: list[str], k: int
+) -> None:
+    # sixty copies of one plan: many rows share a due date, so the cut falls inside ties
+    whole = json.loads(cli(*args, "--json").stdout)
+    first = json.loads(cli(*args, "--json", "--limit", str(k)).stdout)
+    if isinstance(whole, dict):  # followup: the first items, and the same counts and next
+        assert first["items"] == whole["items"][:k]
+        assert {**first, "items": None} == {**whole, "items": None}
+    else:
+        assert first == whole[:k]

@@ -60,19 +60,24 @@ def next_conversation(summary: Mapping[str, Any]) -> DueItem | None:
     )
 
 
-def due_items(store: Store) -> list[DueItem]:
-    """Every pending follow-up conversation and open action, soonest first."""
-    items = [item for person in store.followup_dates() if (item := next_conversation(person))]
-    for row in store.action_summaries(status="open"):
-        action = ActionItem.from_row(row)
-        items.append(
-            DueItem("action", action.due, action.person, action.session_id, row["what"], action.id)
-        )
+def _action_item(row: Mapping[str, Any]) -> DueItem:
+    action = ActionItem.from_row(row)
+    return DueItem("action", action.due, action.person, action.session_id, row["what"], action.id)
+
+
+def _soonest_first(items: list[DueItem]) -> list[DueItem]:
     # on the same day the conversation comes first: the actions are discussed in it
     return sorted(
         items,
         key=lambda i: (i.day, i.person.name.casefold(), i.type != "conversation", i.what),
     )
+
+
+def due_items(store: Store) -> list[DueItem]:
+    """Every pending follow-up conversation and open action, soonest first."""
+    items = [item for person in store.followup_dates() if (item := next_conversation(person))]
+    items += [_action_item(row) for row in store.action_summaries(status="open", note_counts=False)]
+    return _soonest_first(items)
 
 
 @dataclass(frozen=True)
@@ -81,12 +86,19 @@ class FollowupReport:
 
     today: date
     until: date | None
+    #: The items shown: all of them, or the first few (see :attr:`total`).
     items: tuple[DueItem, ...]
     #: The first item after the window, so "nothing due" can still say what comes next.
     next_item: DueItem | None
+    #: How many items are due in all, and how many of them are overdue, when :attr:`items`
+    #: holds only the first few (``None``: count :attr:`items`).
+    total: int | None = None
+    overdue_total: int | None = None
 
     @property
     def overdue(self) -> int:
+        if self.overdue_total is not None:
+            return self.overdue_total
         return sum(1 for i in self.items if i.day < self.today)
 
     @property
@@ -103,12 +115,51 @@ class FollowupReport:
         }
 
 
-def followup_report(store: Store, today: date, until: date | None) -> FollowupReport:
-    """Overdue and upcoming items up to ``until`` (everything when ``until`` is ``None``)."""
+def followup_report(
+    store: Store, today: date, until: date | None, *, limit: int | None = None
+) -> FollowupReport:
+    """Overdue and upcoming items up to ``until`` (everything when ``until`` is ``None``).
+
+    With ``limit``, only the first so many items are read and kept (the overdue count and the
+    total still cover everything, counted in SQLite): a terminal's first 50 cost the same in
+    any store.
+    """
+    if limit is not None:
+        report = _first_items(store, today, until, limit)
+        if report is not None:
+            return report
     every = due_items(store)
     inside = tuple(i for i in every if until is None or i.day <= until)
     later = next((i for i in every if until is not None and i.day > until), None)
-    return FollowupReport(today, until, inside, later)
+    if limit is None:
+        return FollowupReport(today, until, inside, later)
+    overdue = sum(1 for i in inside if i.day < today)
+    return FollowupReport(today, until, inside[:limit], later, len(inside), overdue)
+
+
+def _first_items(
+    store: Store, today: date, until: date | None, limit: int
+) -> FollowupReport | None:
+    """The first ``limit`` items without reading every open action; ``None`` when nothing is
+    due in the window (then the caller looks beyond it for what comes next)."""
+    from topcli.people import first_by_due
+
+    window = None if until is None else until.isoformat()
+    every = [item for person in store.followup_dates() if (item := next_conversation(person))]
+    meetings = [i for i in every if until is None or i.day <= until]
+    rows, due_actions = first_by_due(store, limit, status="open", due_before=window)
+    if not meetings and not rows:
+        return None
+    overdue_actions = store.open_action_counts(today.isoformat(), window)[1]
+    items = _soonest_first(meetings + [_action_item(row) for row in rows])
+    overdue = overdue_actions + sum(1 for i in meetings if i.day < today)
+    total = due_actions + len(meetings)
+    later = None
+    if until is not None:  # the first item after the window, as without a limit
+        after, _ = first_by_due(store, 1, status="open", due_after=window)
+        beyond = [i for i in every if i.day > until] + [_action_item(row) for row in after]
+        later = next(iter(_soonest_first(beyond)), None)
+    return FollowupReport(today, until, tuple(items[:limit]), later, total, overdue)
 
 
 def people_summary(

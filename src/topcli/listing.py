@@ -4,7 +4,7 @@ In a terminal a listing shows its first :data:`DEFAULT_LIMIT` rows (the most rec
 soonest due first), so a store of 10,000 conversations answers as fast as one of 100 and the
 screen is not flooded; a note on stderr says what was left out and how to see everything.
 ``--json`` and piped output carry everything, for scripts. ``--limit N`` sets the number
-anywhere (``--limit 0``: no limit), ``--all`` lifts it.
+anywhere (``--limit 0``: no limit); ``--all`` lifts the default one.
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ def listing(
             hint="--limit 0 or --all shows everything",
         )
     terminal = not as_json and not plain and is_terminal(sys.stdout)
-    if every or limit == 0:
+    if limit is not None:  # a number given wins, also over --all
+        chosen = limit or None
+    elif every:
         chosen = None
-    elif limit is not None:
-        chosen = limit
     else:
         chosen = DEFAULT_LIMIT if terminal else None
     return Listing(limit=chosen, terminal=terminal, plain=plain, pager=pager)

@@ -9,7 +9,7 @@ answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -121,41 +121,48 @@ def list_actions(
     overdue: bool = False,
     include_closed: bool = False,
     with_notes: bool = False,
-) -> list[ActionItem]:
-    """The actions ``actions list`` shows, soonest due first, from one summary query.
+    limit: int | None = None,
+) -> tuple[list[ActionItem], int]:
+    """The actions ``actions list`` shows, soonest due first, and how many there are in all.
 
     ``until`` keeps actions due on or before that date (overdue ones included: they are due
     too); ``overdue`` keeps those due before today. Closed actions only with ``include_closed``.
-    ``with_notes`` reads each action's dated notes too (in batches), for ``--json``.
+    ``with_notes`` reads each action's dated notes too (in batches), for ``--json``. ``limit``
+    keeps the first so many, read without reading the rest (see :func:`first_by_due`).
     """
     limits = [d for d in (until, date.fromordinal(today.toordinal() - 1) if overdue else None) if d]
-    rows = store.action_summaries(
-        status=None if include_closed else "open",
-        person_id=person_id,
-        due_before=min(limits).isoformat() if limits else None,
-    )
+    filters: dict[str, Any] = {
+        "status": None if include_closed else "open",
+        "person_id": person_id,
+        "due_before": min(limits).isoformat() if limits else None,
+    }
+    rows, total = first_by_due(store, limit, **filters)
+    rows.sort(key=lambda row: (row["due"], row["person_name"].casefold(), row["id"]))
+    rows = rows[:limit] if limit is not None else rows
     if with_notes:
         notes = store.action_notes([row["id"] for row in rows])
         for row in rows:
             row["notes"] = notes[row["id"]]
-    items = [ActionItem.from_row(row) for row in rows]
-    return sorted(items, key=lambda item: (item.due, item.person.name.casefold(), item.id))
+    return [ActionItem.from_row(row) for row in rows], total
 
 
-def select_actions(
-    items: Iterable[ActionItem],
-    today: date,
-    *,
-    until: date | None = None,
-    overdue: bool = False,
-    include_closed: bool = False,
-) -> list[ActionItem]:
-    """The rule of :func:`list_actions` applied to items already read (same order)."""
-    chosen = [
-        item
-        for item in items
-        if (include_closed or item.is_open)
-        and (until is None or item.due <= until)
-        and (not overdue or item.due < today)
-    ]
-    return sorted(chosen, key=lambda item: (item.due, item.person.name.casefold(), item.id))
+def first_by_due(
+    store: Store, limit: int | None, **filters: Any
+) -> tuple[list[dict[str, Any]], int]:
+    """The actions a listing's first ``limit`` rows come from (all with ``None``), and how
+    many match in all.
+
+    With a limit, SQLite finds the due date of the ``limit``-th soonest, and only the actions
+    due by then are read (those sharing that date too, as the caller orders them by more than
+    the date, e.g. the person's case-folded name), so a terminal's first 50 cost the same in
+    any store. The caller sorts and cuts.
+    """
+    due_before = filters.pop("due_before", None)
+    if limit is None:
+        rows = store.action_summaries(due_before=due_before, note_counts=False, **filters)
+        return rows, len(rows)
+    total = store.action_count(due_before=due_before, **filters)
+    rows = store.action_summaries(due_before=due_before, limit=limit, note_counts=False, **filters)
+    if len(rows) == limit and total > limit:  # others may share the last one's due date
+        rows = store.action_summaries(due_before=rows[-1]["due"], note_counts=False, **filters)
+    return rows, total

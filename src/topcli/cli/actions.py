@@ -60,7 +60,7 @@ def list_actions(
         from topcli.prompts import is_interactive
 
         pid = person_id(store, person, interactive=not as_json and is_interactive())
-    items = list_actions(
+    shown, total = list_actions(
         store,
         today,
         person_id=pid,
@@ -68,12 +68,12 @@ def list_actions(
         overdue=overdue,
         include_closed=all_,
         with_notes=as_json,
+        limit=how.limit,
     )
-    shown = items[: how.cut(len(items))]
     if as_json:
         print_json([item.to_json(today) for item in shown])
         return
-    if not items:
+    if not shown:
         which = "actions" if all_ else "open actions"
         scope = " overdue" if overdue else (f" due by {until.isoformat()}" if until else "")
         console().print(f"No {which}{scope}. Nice.")
@@ -81,7 +81,7 @@ def list_actions(
     from topcli.render_followthrough import WIDE, actions_table
 
     wide = not how.terminal or _columns() >= WIDE
-    how.show(actions_table(shown, today, wide=wide), len(items), more="--limit 0 for all")
+    how.show(actions_table(shown, today, wide=wide), total, more="--limit 0 for all")
 
 
 def _columns() -> int:

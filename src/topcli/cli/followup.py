@@ -64,11 +64,10 @@ def followup(
     today = clock.today()
     until = None if all_ else parse_period(within, option="--within").end(today)
     how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=all_)
-    report = followup_report(Store(), today, until)
+    # --quiet needs only the exit status, which counts everything: read the fewest items
+    report = followup_report(Store(), today, until, limit=1 if quiet and not as_json else how.limit)
     if as_json:
-        data = report.to_json()
-        data["items"] = data["items"][: how.cut(len(data["items"]))]
-        print_json(data)
+        print_json(report.to_json())
     elif not quiet:
         _print_report(report, within, how)
     # the exit status counts everything overdue, whatever the limit left out
@@ -98,8 +97,8 @@ def _print_report(report: FollowupReport, within: str, how: Listing) -> None:
         return
     from topcli.render_followthrough import followup_table
 
-    items = report.items[: how.cut(len(report.items))]
-    how.show(followup_table(report, items), len(report.items), more="--limit 0 for all")
+    total = len(report.items) if report.total is None else report.total
+    how.show(followup_table(report), total, more="--limit 0 for all")
     if report.overdue:
         # in a pipe the table is data: the summary goes to stderr, out of the way of grep
         console(stderr=not how.terminal).print(
