@@ -30,10 +30,6 @@ class Listing:
     plain: bool
     pager: bool
 
-    def cut(self, total: int) -> int:
-        """How many of ``total`` rows to show."""
-        return total if self.limit is None else min(total, self.limit)
-
     def show(self, table: Table, total: int, *, more: str = "--all for everything") -> None:
         """Print ``table`` (already cut) and, when rows were left out, say so on stderr."""
         show(table, plain=self.plain, pager=self.pager)

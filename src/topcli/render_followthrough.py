@@ -83,12 +83,13 @@ def actions_table(items: Sequence[ActionItem], today: date, *, wide: bool = True
 # --------------------------------------------------------------------------- followup
 
 
-def followup_table(report: FollowupReport, items: Sequence[Any] | None = None) -> Table:
-    """``followup``: what is overdue and due, soonest first (``items``: a part of them)."""
+def followup_table(report: FollowupReport) -> Table:
+    """``followup``: what is overdue and due, soonest first (the report's items: all of them,
+    or the first few a terminal shows)."""
     until = report.until
     title = "Everything scheduled" if until is None else f"Overdue and due by {until}"
     out = Table(["when", "date", "person", "what", "id"], title=title)
-    for item in report.items if items is None else items:
+    for item in report.items:
         out.add_row(
             describe_days(item.days(report.today)),
             item.day.isoformat(),
