@@ -9,11 +9,14 @@ anywhere (``--limit 0``: no limit); ``--all`` lifts the default one.
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from topcli.errors import UsageError
-from topcli.output import Table, is_terminal, show, write
+from topcli.output import Table, is_terminal, render_plain, show, write
 
 #: Rows a listing shows in a terminal unless told otherwise.
 DEFAULT_LIMIT = 50
@@ -36,6 +39,39 @@ class Listing:
         shown = len(table.rows)
         if shown < total:
             write(f"showing {shown:,} of {total:,}; {more}\n", stream=sys.stderr)
+
+
+def write_plain(columns: Sequence[str], rows: Iterable[Sequence[str]], *, part: int = 500) -> None:
+    """A listing piped whole, written ``part`` rows at a time: the same text as
+    :func:`topcli.output.render_plain` of every row, without holding them all."""
+    header = True
+    for chunk in _parts(rows, part):
+        write(render_plain(Table(columns, list(chunk)), header=header))
+        header = False
+    if header:
+        write(render_plain(Table(columns)))
+
+
+def print_json_items(items: Iterable[Any]) -> None:
+    """A JSON array written item by item, byte for byte what ``print_json(list(items))``
+    writes (two-space indent, UTF-8 kept), without holding every item."""
+    first = True
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        sys.stdout.write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    sys.stdout.write("[]\n" if first else "\n]\n")
+
+
+def _parts(rows: Iterable[Sequence[str]], size: int) -> Iterator[list[Sequence[str]]]:
+    part: list[Sequence[str]] = []
+    for row in rows:
+        part.append(row)
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 def listing(

@@ -77,14 +77,16 @@ def unescape(cell: str) -> str:
     return "".join(out)
 
 
-def render_plain(table: Table) -> str:
+def render_plain(table: Table, *, header: bool = True) -> str:
     """Tab-separated lines, header first. Quotes appear only around a cell containing ``"``
-    (the csv tab dialect's rule), so ``csv.reader(..., dialect="excel-tab")`` reads it back."""
+    (the csv tab dialect's rule), so ``csv.reader(..., dialect="excel-tab")`` reads it back.
+    ``header=False`` leaves the header out (the next part of a listing written in parts)."""
     import csv
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
-    writer.writerow([escape(c) for c in table.columns])
+    if header:
+        writer.writerow([escape(c) for c in table.columns])
     for row in table.rows:
         writer.writerow([escape(c) for c in row])
     return buffer.getvalue()

@@ -47,19 +47,39 @@ NONE = "-"
 # --------------------------------------------------------------------------- conversations
 
 
+SESSION_COLUMNS = ("id", "person", "framework", "started", "status", "follow-up")
+
+
 def sessions_table(summaries: Sequence[Mapping[str, Any]]) -> Table:
     """``sessions list``: rows of :meth:`~topcli.store.Store.conversation_summaries`."""
-    out = Table(["id", "person", "framework", "started", "status", "follow-up"])
-    for s in summaries:
-        out.add_row(
-            s["id"],
-            printable(s["person_name"]),
-            printable(s["framework_id"]),
-            s["started_at"][:10],
-            "complete" if s["status"] == "complete" else "in progress",
-            s["followup"] or NONE,
-        )
-    return out
+    return Table(SESSION_COLUMNS, [session_row(s) for s in summaries])
+
+
+def session_row(s: Mapping[str, Any]) -> tuple[str, ...]:
+    """One conversation's cells in ``sessions list``."""
+    return (
+        s["id"],
+        printable(s["person_name"]),
+        printable(s["framework_id"]),
+        s["started_at"][:10],
+        "complete" if s["status"] == "complete" else "in progress",
+        s["followup"] or NONE,
+    )
+
+
+def session_json(s: Mapping[str, Any]) -> dict[str, Any]:
+    """One conversation in ``sessions list --json`` (documented in docs/export-format.md)."""
+    return {
+        "id": s["id"],
+        "person": {"id": s["person_id"], "name": s["person_name"]},
+        "kind": s["kind"],
+        "framework": {"id": s["framework_id"], "version": s["framework_version"]},
+        "status": s["status"],
+        "started_at": s["started_at"],
+        "updated_at": s["updated_at"],
+        "answers": s["answers"],
+        "followup": s["followup"],
+    }
 
 
 # --------------------------------------------------------------------------- actions

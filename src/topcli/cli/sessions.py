@@ -27,42 +27,36 @@ def list_sessions(
     no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
     """Every conversation: in a terminal the most recent first; piped or --json, oldest first."""
-    from topcli.listing import listing
+    from itertools import chain
+
+    from topcli.listing import listing, print_json_items, write_plain
+    from topcli.render_followthrough import SESSION_COLUMNS, session_json, session_row
     from topcli.store import Store
 
     store = Store()
     how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=every)
-    # one query with the person and counts; the newest `limit` when cut
-    rows = store.conversation_summaries(
-        newest_first=how.terminal or how.limit is not None, limit=how.limit
+    # one query with the person and counts: the newest `limit` when cut, else all, oldest
+    # first, read and written a batch at a time
+    rows = store.iter_conversation_summaries(
+        newest_first=how.terminal or how.limit is not None, limit=how.limit, action_counts=False
     )
     if not how.terminal and how.limit is not None:
-        rows.reverse()  # pipes and --json read oldest first, whatever the limit
+        rows = reversed(list(rows))  # pipes and --json read oldest first, whatever the limit
+    first = next(rows, None)
     if as_json:
-        print_json(
-            [
-                {
-                    "id": s["id"],
-                    "person": {"id": s["person_id"], "name": s["person_name"]},
-                    "kind": s["kind"],
-                    "framework": {"id": s["framework_id"], "version": s["framework_version"]},
-                    "status": s["status"],
-                    "started_at": s["started_at"],
-                    "updated_at": s["updated_at"],
-                    "answers": s["answers"],
-                    "followup": s["followup"],
-                }
-                for s in rows
-            ]
-        )
+        print_json_items(session_json(s) for s in chain([first] if first else [], rows))
         return
-    if not rows:
+    if first is None:
         console().print("No conversations yet. Start one with: topcli start")
         return
-    from topcli.render_followthrough import sessions_table
+    if not how.terminal:
+        write_plain(SESSION_COLUMNS, (session_row(s) for s in chain([first], rows)))
+        return
+    from topcli.output import Table
 
-    total = len(rows) if how.limit is None else store.conversation_count()
-    how.show(sessions_table(rows), total)
+    table = Table(SESSION_COLUMNS, [session_row(s) for s in chain([first], rows)])
+    total = len(table.rows) if how.limit is None else store.conversation_count()
+    how.show(table, total)
 
 
 @app.command("show")

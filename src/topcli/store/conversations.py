@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from topcli import clock
@@ -397,6 +397,7 @@ class ConversationsMixin:
         kind: str | None = None,
         newest_first: bool = True,
         limit: int | None = None,
+        action_counts: bool = True,
     ) -> list[dict[str, Any]]:
         """Conversations for listings, with their person and counts: one query, no models.
 
@@ -404,8 +405,32 @@ class ConversationsMixin:
         ``person_name``, ``framework_id``, ``framework_version``, ``started_at``,
         ``updated_at``, ``completed_at``, ``followup`` (ISO date or ``None``, as
         :attr:`Session.followup`), ``answers`` (how many answered), ``actions`` (all statuses)
-        and ``open_actions``. Newest first unless ``newest_first`` is false; ``limit`` caps it.
+        and ``open_actions`` (both left out with ``action_counts=False``). Newest first unless
+        ``newest_first`` is false; ``limit`` caps it.
         """
+        return list(
+            self.iter_conversation_summaries(
+                person_id=person_id,
+                status=status,
+                kind=kind,
+                newest_first=newest_first,
+                limit=limit,
+                action_counts=action_counts,
+            )
+        )
+
+    def iter_conversation_summaries(
+        self,
+        *,
+        person_id: str | None = None,
+        status: str | None = None,
+        kind: str | None = None,
+        newest_first: bool = True,
+        limit: int | None = None,
+        action_counts: bool = True,
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`conversation_summaries` read a batch at a time, so a listing piped whole
+        holds a few hundred rows in memory, not 50,000."""
         where, params = ["1=1"], []
         # with a person, start from their conversations, not from every one with that status
         state = "+s.status" if person_id is not None else "s.status"
@@ -418,14 +443,20 @@ class ConversationsMixin:
             "SELECT s.id, s.kind, s.status, s.previous_id, s.person_id, p.name AS person_name,"
             " s.framework_id, s.framework_version, s.started_at, s.updated_at, s.completed_at,"
             " s.followup,"
-            " (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answers,"
-            " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id) AS actions,"
-            " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id AND +a.status = 'open')"
-            "   AS open_actions"
-            " FROM sessions s JOIN people p ON p.id = s.person_id"
+            " (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answers"
+            + (
+                ", (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id) AS actions,"
+                " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id"
+                " AND +a.status = 'open') AS open_actions"
+                if action_counts
+                else ""
+            )
+            + " FROM sessions s JOIN people p ON p.id = s.person_id"
             f" WHERE {' AND '.join(where)} ORDER BY s.started_at {order}, s.rowid {order}"
         )
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
+        cursor = self.db.execute(sql, params)
+        while batch := cursor.fetchmany(500):
+            yield from (dict(row) for row in batch)
