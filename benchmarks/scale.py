@@ -34,6 +34,8 @@ FLOOR_APP = str(Path(__file__).with_name("floor_app.py"))
 NOW = "2026-03-02T09:00:00+00:00"
 START = datetime.fromisoformat("2024-03-01T09:00:00+00:00")
 MIB = 1024 * 1024
+#: Conversations per import file (a file is limited to 200 MB; 10,000 take about 80 MB).
+PART = 10_000
 
 #: Listings as a terminal shows them (the first 50: ``--limit 50`` is the terminal's default):
 #: at 10,000 at most 0.5 s and 1.5x their time at 100; at 50,000 at most 1.5 s.
@@ -109,13 +111,16 @@ def template(folder: Path, env: dict[str, str]) -> dict[str, Any]:
     return json.loads(topcli(base_env, "plan", "export", "--all", "--json").stdout)["sessions"][0]
 
 
-def conversations(base: dict[str, Any], n: int, first: int = 0) -> dict[str, Any]:
-    """An export file of ``n`` copies of ``base`` (ids from ``first``), five per person."""
+def conversations(
+    base: dict[str, Any], n: int, first: int = 0, total: int | None = None
+) -> dict[str, Any]:
+    """An export file of ``n`` copies of ``base`` (ids from ``first``), five per person, the
+    ``total`` of a store spread evenly over two years from 2024-03-01 (so parts fit together)."""
     sessions = []
-    span = timedelta(days=730) / max(n, 1)
+    span = timedelta(days=730) / (total or first + n)
     for k in range(first, first + n):
         copy = json.loads(json.dumps(base))
-        started = START + span * (k - first)
+        started = START + span * k
         stamp = started.isoformat()
         person = k // 5
         latest = k % 5 == 4 or k == first + n - 1
@@ -134,13 +139,11 @@ def conversations(base: dict[str, Any], n: int, first: int = 0) -> dict[str, Any
     return {"schema_version": 1, "sessions": sessions}
 
 
-def write_file(base: Path, out: Path, n: int, first: int = 0) -> None:
+def write_file(base: Path, out: Path, n: int, first: int, total: int) -> None:
     """Write the export file in a child process: a parent holding 50,000 conversations would
     lend its memory to every child it starts (Linux keeps the high-water mark across exec)."""
-    subprocess.run(
-        [sys.executable, __file__, "--generate", str(base), str(out), str(n), str(first)],
-        check=True,
-    )
+    args = [str(base), str(out), str(n), str(first), str(total)]
+    subprocess.run([sys.executable, __file__, "--generate", *args], check=True)
 
 
 def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -226,12 +229,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="N = 100 and 1,000; 3 rounds")
     parser.add_argument("--big", action="store_true", help="also N = 50,000")
     parser.add_argument("--rounds", type=int, default=None, help="rounds per command")
-    parser.add_argument("--generate", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=5, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.generate:
-        base_file, out, n, first = options.generate
+        base_file, out, n, first, total = options.generate
         base = json.loads(Path(base_file).read_text(encoding="utf-8"))
-        data = conversations(base, int(n), first=int(first))
+        data = conversations(base, int(n), first=int(first), total=int(total))
         Path(out).write_text(json.dumps(data), encoding="utf-8")
         return
     sizes = [100, 1_000] if options.quick else [100, 1_000, 10_000]
@@ -249,15 +252,20 @@ def main() -> None:
         extra = 500
         homes: dict[int, dict[str, str]] = {}
         for n in sizes:
-            data = folder / f"n{n}.json"
-            write_file(base, data, n)
             homes[n] = {**env, "TOPCLI_HOME": str(folder / f"n{n}")}
-            rates[n] = (import_rate(homes[n], data, n), 0.0)
+            # files of at most 10,000 conversations (an import file is limited to 200 MB)
+            seconds = 0.0
+            for first in range(0, n, PART):
+                data = folder / f"n{n}-{first}.json"
+                write_file(base, data, min(PART, n - first), first, n)
+                seconds += min(PART, n - first) / import_rate(homes[n], data, min(PART, n - first))
+                data.unlink()
+            rates[n] = (n / seconds, 0.0)
             print(f"built N={n:,}", file=sys.stderr, flush=True)
         results = measure(homes, rounds)
         for n in sizes:  # then 500 more, timed into the store of N
             more = folder / f"n{n}-more.json"
-            write_file(base, more, extra, first=n)
+            write_file(base, more, extra, n, n + extra)
             rates[n] = (rates[n][0], import_rate(homes[n], more, extra))
     report(results, rates, sizes, rounds)
 
