@@ -31,16 +31,21 @@ def plain_rows(text: str) -> list[list[str]]:
     ]
 
 
-def in_terminal(monkeypatch: pytest.MonkeyPatch, columns: int, *args: str) -> Any:
-    """Run a command as if stdout were a terminal ``columns`` wide (no pager, no colour)."""
+def as_terminal(monkeypatch: pytest.MonkeyPatch, columns: int, lines: int = 10000) -> None:
+    """From now on stdout counts as a terminal ``columns`` by ``lines`` (no colour)."""
     # imported before patching topcli.output, so it keeps the real function to restore
     from topcli import listing
 
     monkeypatch.setattr("topcli.output.is_terminal", lambda stream: True)
     monkeypatch.setattr(listing, "is_terminal", lambda stream: True)
     monkeypatch.setenv("COLUMNS", str(columns))
-    monkeypatch.setenv("LINES", "10000")
+    monkeypatch.setenv("LINES", str(lines))
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+def in_terminal(monkeypatch: pytest.MonkeyPatch, columns: int, *args: str) -> Any:
+    """Run a command as if stdout were a terminal ``columns`` wide (tall enough for no pager)."""
+    as_terminal(monkeypatch, columns)
     return cli(*args)
 
 
@@ -323,3 +328,19 @@ def test_a_limit_shows_exactly_the_first_rows_of_everything(
         assert {**first, "items": None} == {**whole, "items": None}
     else:
         assert first == whole[:k]
+
+
+@pytest.mark.parametrize("name", list(LISTINGS))
+def test_long_listings_in_a_terminal_are_paged_unless_no_pager(
+    monkeypatch: pytest.MonkeyPatch, sixty: None, tmp_path: Path, name: str
+) -> None:
+    paged = tmp_path / "paged.txt"
+    monkeypatch.setenv("TOPCLI_PAGER", f"sh -c 'cat > {paged}'")
+    as_terminal(monkeypatch, 200, lines=10)  # a screen shorter than the listing
+    result = cli(*LISTINGS[name])
+    assert result.exit_code in (0, 10), result.output
+    assert "│" in paged.read_text(encoding="utf-8")
+    assert "│" not in result.stdout
+    paged.unlink()
+    direct = cli(*LISTINGS[name], "--no-pager")
+    assert "│" in direct.stdout and not paged.exists()
