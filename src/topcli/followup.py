@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from topcli.followthrough import OVERDUE_EXIT_CODE, days_until, due_state
-from topcli.people import ActionItem, PersonRef
+from topcli.people import ActionItem, PersonRef, first_by_due
 from topcli.store import Store
 
 
@@ -142,8 +142,6 @@ def _first_items(
 ) -> FollowupReport | None:
     """The first ``limit`` items without reading every open action; ``None`` when nothing is
     due in the window (then the caller looks beyond it for what comes next)."""
-    from topcli.people import first_by_due
-
     window = None if until is None else until.isoformat()
     every = [item for person in store.followup_dates() if (item := next_conversation(person))]
     meetings = [i for i in every if until is None or i.day <= until]

@@ -389,35 +389,9 @@ class ConversationsMixin:
         ).fetchall()
         return Session.from_store(row, person, answers, self._actions(ident), framework=framework)
 
-    def conversation_summaries(
-        self,
-        *,
-        person_id: str | None = None,
-        status: str | None = None,
-        kind: str | None = None,
-        newest_first: bool = True,
-        limit: int | None = None,
-        action_counts: bool = True,
-    ) -> list[dict[str, Any]]:
-        """Conversations for listings, with their person and counts: one query, no models.
-
-        Each dict: ``id``, ``kind``, ``status``, ``previous_id``, ``person_id``,
-        ``person_name``, ``framework_id``, ``framework_version``, ``started_at``,
-        ``updated_at``, ``completed_at``, ``followup`` (ISO date or ``None``, as
-        :attr:`Session.followup`), ``answers`` (how many answered), ``actions`` (all statuses)
-        and ``open_actions`` (both left out with ``action_counts=False``). Newest first unless
-        ``newest_first`` is false; ``limit`` caps it.
-        """
-        return list(
-            self.iter_conversation_summaries(
-                person_id=person_id,
-                status=status,
-                kind=kind,
-                newest_first=newest_first,
-                limit=limit,
-                action_counts=action_counts,
-            )
-        )
+    def conversation_summaries(self, **filters: Any) -> list[dict[str, Any]]:
+        """:meth:`iter_conversation_summaries` as a list (same filters)."""
+        return list(self.iter_conversation_summaries(**filters))
 
     def iter_conversation_summaries(
         self,
@@ -429,8 +403,16 @@ class ConversationsMixin:
         limit: int | None = None,
         action_counts: bool = True,
     ) -> Iterator[dict[str, Any]]:
-        """:meth:`conversation_summaries` read a batch at a time, so a listing piped whole
-        holds a few hundred rows in memory, not 50,000."""
+        """Conversations for listings, with their person and counts: one query, no models,
+        read a batch at a time (a listing piped whole holds a few hundred rows, not 50,000).
+
+        Each dict: ``id``, ``kind``, ``status``, ``previous_id``, ``person_id``,
+        ``person_name``, ``framework_id``, ``framework_version``, ``started_at``,
+        ``updated_at``, ``completed_at``, ``followup`` (ISO date or ``None``, as
+        :attr:`Session.followup`), ``answers`` (how many answered), ``actions`` (all statuses)
+        and ``open_actions`` (both left out with ``action_counts=False``). Newest first unless
+        ``newest_first`` is false; ``limit`` caps it.
+        """
         where, params = ["1=1"], []
         # with a person, start from their conversations, not from every one with that status
         state = "+s.status" if person_id is not None else "s.status"
