@@ -114,11 +114,10 @@ def test_pipes_and_json_get_everything_oldest_first(sixty: None) -> None:
     assert rows[0] == ["id", "person", "framework", "started", "status", "follow-up"]
     assert [r[0] for r in rows[1:]] == [f"{k:08x}" for k in range(60)]
     assert len(json.loads(cli("sessions", "list", "--json").stdout)) == 60
-    # an explicit limit keeps the most recent, still oldest first
-    assert [r[0] for r in plain_rows(cli("sessions", "list", "--limit", "2").stdout)[1:]] == [
-        "0000003a",
-        "0000003b",
-    ]
+    # an explicit limit keeps the most recent, still oldest first, and says so on stderr
+    limited = cli("sessions", "list", "--limit", "2")
+    assert [r[0] for r in plain_rows(limited.stdout)[1:]] == ["0000003a", "0000003b"]
+    assert "showing 2 of 60" in limited.stderr
     assert [
         s["id"] for s in json.loads(cli("sessions", "list", "--json", "--limit", "1").stdout)
     ] == ["0000003b"]

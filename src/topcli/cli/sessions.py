@@ -49,7 +49,7 @@ def list_sessions(
     if first is None:
         console().print("No conversations yet. Start one with: topcli start")
         return
-    if not how.terminal:
+    if how.limit is None and not how.terminal:  # everything, piped: written as it is read
         write_plain(SESSION_COLUMNS, (session_row(s) for s in chain([first], rows)))
         return
     from topcli.output import Table
