@@ -566,7 +566,7 @@ def test_an_unexpected_error_is_one_line_and_a_traceback_only_with_debug(
     def broken(self: Any, **kwargs: Any) -> Any:
         raise ValueError("day is out of range for month")
 
-    monkeypatch.setattr(topcli.store.Store, "session_rows", broken)
+    monkeypatch.setattr(topcli.store.Store, "iter_conversation_summaries", broken)
     result = run(["sessions", "list"])
     assert result.exit_code == 1
     assert "error: internal error: ValueError: day is out of range for month" in result.stderr

@@ -58,12 +58,16 @@ def test_followup_after_two_conversations_tells_what_is_due(two_people: dict[str
     assert data["next"]["date"] == "2026-05-04"
 
 
-def test_followup_table_says_how_many_days_and_exits_10(two_people: dict[str, str]) -> None:
+def test_followup_table_says_how_many_days_and_exits_10(
+    monkeypatch: pytest.MonkeyPatch, two_people: dict[str, str]
+) -> None:
     result = cli("followup")
     assert result.exit_code == OVERDUE_EXIT_CODE
     assert "41 days overdue" in result.stdout
     assert "in 7 days" in result.stdout
-    assert "3 overdue." in result.stdout
+    # piped, the table is data: the summary line goes to stderr, out of grep's way
+    assert "3 overdue." in result.stderr
+    assert "3 overdue." in in_terminal(monkeypatch, 100, "followup").stdout
     assert "Traceback" not in result.output
 
 
@@ -156,16 +160,44 @@ def test_people_list_names_an_unfinished_conversation(
 
 
 def row_cells(table: str, text: str) -> list[str]:
-    """The cells of the first line of a rich table that contains ``text``."""
+    """The cells of the first line of a rich table (or of plain output) that contains ``text``."""
     found = next(row for row in table.splitlines() if text in row)
+    if "\t" in found:
+        return plain_rows(found)[0]
     return [cell.strip() for cell in found.strip("│┃").split("│" if "│" in found else "┃")]
 
 
+def plain_rows(text: str) -> list[list[str]]:
+    """Plain (piped) output read back as a script would: csv's tab dialect."""
+    import csv
+
+    return list(csv.reader(text.splitlines(), dialect="excel-tab"))
+
+
+def in_terminal(monkeypatch: pytest.MonkeyPatch, columns: int, *args: str) -> Any:
+    """Run a command as if stdout were a terminal ``columns`` wide (no pager)."""
+    # imported before patching topcli.output, so it keeps the real function to restore
+    from topcli import listing
+
+    monkeypatch.setattr("topcli.output.is_terminal", lambda stream: True)
+    monkeypatch.setattr(listing, "is_terminal", lambda stream: True)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("LINES", "1000")
+    monkeypatch.setenv("NO_COLOR", "1")
+    return cli(*args)
+
+
 def test_people_list_shows_the_person_id_in_a_column_headed_id(
-    two_people: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch, two_people: dict[str, str]
 ) -> None:
-    table = cli("people", "list").stdout
-    assert row_cells(table, "person")[:3] == ["person", "id", "last conversation"]
+    rows = plain_rows(cli("people", "list").stdout)
+    assert rows[0][:2] == ["person", "id"] and "last conversation" in rows[0]
+    assert rows[0][2] == "conversations"
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Sam Lee"][:3] == ["Sam Lee", "sam-lee", "1 conversation"]
+    assert by_name["Alex Kim"][:3] == ["Alex Kim", "alex-kim", "1 conversation"]
+    table = in_terminal(monkeypatch, 120, "people", "list").stdout
+    assert row_cells(table, "person")[:3] == ["person", "id", "conversations"]
     assert row_cells(table, "Sam Lee")[:2] == ["Sam Lee", "sam-lee"]
     assert row_cells(table, "Alex Kim")[:2] == ["Alex Kim", "alex-kim"]
     assert "1 conversation" in table and "1 conversations" not in table
@@ -204,8 +236,7 @@ def test_actions_list_filters(two_people: dict[str, str]) -> None:
 def test_actions_list_at_80_columns_gives_what_the_room(
     monkeypatch: pytest.MonkeyPatch, two_people: dict[str, str]
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
-    table = cli("actions", "list").stdout
+    table = in_terminal(monkeypatch, 80, "actions", "list").stdout
     assert max(len(line) for line in table.splitlines()) <= 80
     header = next(line for line in table.splitlines() if "what" in line)
     widths = {cell.strip(): len(cell) for cell in header.strip("┃").split("┃")}
@@ -221,8 +252,7 @@ def test_actions_list_at_80_columns_gives_what_the_room(
         assert row_cells(table, action_id)[0] == action_id
     assert "41 days overdue" in table
 
-    monkeypatch.setenv("COLUMNS", "120")
-    wide = cli("actions", "list").stdout
+    wide = in_terminal(monkeypatch, 120, "actions", "list").stdout
     assert row_cells(wide, "id")[-1] == "conversation"
 
 

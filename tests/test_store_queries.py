@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from topcli.followup import people_summary
-from topcli.people import action_items, load_people
+from topcli.followthrough import session_date
+from topcli.people import ActionItem, PersonRecord, load_person
 from topcli.store import DB_NAME, Store
 
 RELEASE = Path(__file__).resolve().parent / "data" / "releases" / "0.1.0"
@@ -53,6 +53,9 @@ PER_ITEM: dict[str, Callable[[Store], Any]] = {
     "latest conversation": lambda s: s.latest_session_row(),
     "latest with a person": lambda s: s.latest_session_row(person_id="sam-lee"),
     "latest paused": lambda s: s.latest_session_row(status="in_progress"),
+    "latest plan": lambda s: s.latest_plan_id(),
+    "their latest plan": lambda s: s.latest_plan_id(person_id="sam-lee"),
+    "notes of actions": lambda s: s.action_notes([_open_action(s)]),
     "their conversations": lambda s: s.session_rows(person_id="sam-lee"),
     "their summaries": lambda s: s.conversation_summaries(person_id="sam-lee"),
     "their actions": lambda s: s.action_summaries(person_id="sam-lee"),
@@ -73,6 +76,57 @@ def _answer(store: Store) -> None:
     session = store.load("d8959ac0")
     store.save_answer("d8959ac0", session.framework.question("actions"), [])
     store.save_answer("d8959ac0", session.framework.question("followup"), "2026-04-01")
+
+
+# ------------------------------------------------------------------ the full models, for reference
+
+
+def load_people(store: Store) -> list[PersonRecord]:
+    """Everyone with every conversation read whole: what the summaries must agree with."""
+    return [load_person(store, p) for p in store.people()]
+
+
+def action_items(people: list[PersonRecord]) -> list[ActionItem]:
+    return [
+        ActionItem(action, session.id, person)
+        for person in people
+        for session in person.sessions
+        for action in session.actions
+    ]
+
+
+def people_summary(people: list[PersonRecord], today: date) -> list[dict[str, Any]]:
+    """The people summary computed from full models (as listings did before summary queries)."""
+    summary = []
+    for person in people:
+        latest = person.sessions[-1] if person.sessions else None
+        finished = person.latest_complete
+        upcoming = finished.followup if finished is not None else None
+        open_actions = [a for a in action_items([person]) if a.is_open]
+        in_progress = person.in_progress
+        summary.append(
+            {
+                "name": person.name,
+                "id": person.id,
+                "conversations": len(person.sessions),
+                "last": None
+                if latest is None
+                else {
+                    "session": latest.id,
+                    "date": session_date(latest).isoformat(),
+                    "kind": latest.kind,
+                    "framework": latest.framework.id,
+                    "status": latest.status,
+                },
+                "next": None
+                if not upcoming or finished is None
+                else {"date": upcoming, "session": finished.id},
+                "in_progress": None if in_progress is None else in_progress.id,
+                "open_actions": len(open_actions),
+                "overdue_actions": sum(1 for a in open_actions if a.due < today),
+            }
+        )
+    return summary
 
 
 def full_scans(store: Store, sql: str) -> list[str]:
@@ -158,6 +212,17 @@ def test_people_summaries_agree_with_the_full_models(store: Store) -> None:
         sessions = [store.load(r["id"]) for r in store.session_rows(person_id=person["id"])]
         assert person["actions"] == sum(len(s.actions) for s in sessions)
     assert [p["overdue_actions"] for p in store.people_summaries()] == [0] * len(summaries)
+    # the follow-up dates alone, and the first people of a listing alone, say the same
+    dates = {p["id"]: p for p in store.followup_dates()}
+    assert set(dates) == {p["id"] for p in summaries if p["next"]}
+    for person in summaries:
+        if person["next"]:
+            for key in ("name", "next", "next_session", "next_started_at"):
+                assert dates[person["id"]][key] == person[key]
+    recent = sorted(summaries, key=lambda p: p["last_started_at"] or "", reverse=True)
+    first = store.people_summaries(today=today.isoformat(), recent_first=True, limit=2)
+    assert first == recent[:2]
+    assert store.people_summaries(today=today.isoformat(), limit=1) == summaries[:1]
 
 
 def test_action_summaries_agree_with_the_full_models(store: Store) -> None:
@@ -252,5 +317,7 @@ def test_listings_grow_linearly_with_the_store(tmp_path: Path) -> None:
         lambda s: s.people_summaries(today="2026-04-15"),
         lambda s: s.conversation_summaries(),
         lambda s: s.action_summaries(status="open"),
+        lambda s: s.people_summaries(recent_first=True, limit=50),
+        lambda s: s.followup_dates(),
     ):
         assert _work(large, call) <= 15 * max(1, _work(small, call))

@@ -1,4 +1,8 @@
-"""Changing an action after its conversation: close it (done, dropped) or add a dated note."""
+"""Changing an action after its conversation: close it (done, dropped) or add a dated note.
+
+Each change reads the one action it is about (:meth:`~topcli.store.Store.action`, a few indexed
+lookups), never the conversations around it, so it costs the same in any size of store.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from topcli.errors import UsageError
-from topcli.people import ActionItem, action_items, load_people
+from topcli.people import ActionItem
 from topcli.store import Store
 
 
@@ -14,21 +18,10 @@ def find_action(store: Store, action_id: str) -> ActionItem:
     """An action by id, or a unique start of one, with its person and conversation.
 
     An unknown id is a :class:`NotFoundError` naming the list command; a start that several
-    ids share is a :class:`UsageError` listing them.
+    ids share is a :class:`UsageError` listing them. The item's action also carries
+    ``carried_to``: the id of the action it was carried over to, if any.
     """
-    full_id = store.action_row(action_id.strip(), prefix=True)["id"]
-    for item in action_items(load_people(store)):
-        if item.id == full_id:
-            return item
-    raise AssertionError(f"action {action_id} has no conversation")  # foreign keys forbid it
-
-
-def carried_to(store: Store, action_id: str) -> ActionItem | None:
-    """The action a carried-over one became in a later check-in."""
-    return next(
-        (i for i in action_items(load_people(store)) if i.action["carried_from"] == action_id),
-        None,
-    )
+    return ActionItem.from_row(store.action(action_id.strip(), prefix=True))
 
 
 def close_action(store: Store, action_id: str, status: str, note: str = "") -> ActionItem:
@@ -47,11 +40,11 @@ def close_action(store: Store, action_id: str, status: str, note: str = "") -> A
             hint=f"add a note instead: topcli actions note {item.id} TEXT",
         )
     if current == "carried":
-        later = carried_to(store, item.id)
-        where = f" as action {later.id}" if later else ""
+        later = item.action["carried_to"]
+        where = f" as action {later}" if later else ""
         raise UsageError(
             f"action {item.id} ('{item.action['what']}') was carried over to a later plan{where}",
-            hint=f"mark that one instead: topcli actions {_verb(status)} {later.id}"
+            hint=f"mark that one instead: topcli actions {_verb(status)} {later}"
             if later
             else "'topcli actions list' shows the open actions",
         )

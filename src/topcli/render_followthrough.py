@@ -1,28 +1,34 @@
-"""How follow-through looks in the terminal (rich): actions, follow-ups, people and history.
+"""How follow-through listings look: actions, follow-ups, people and conversations as
+:class:`topcli.output.Table` (plain TSV in a pipe, a table or stacked records in a terminal),
+and one person's history as rich renderables.
 
 Pure functions from what :mod:`topcli.people`, :mod:`topcli.followup` and :mod:`topcli.history`
-return to rich renderables; the CLI prints them. Imported only by the commands that draw tables,
-so ``--json`` output and light commands do not pay for rich tables.
+return; the CLI prints them. Every stored text (names, what an action is, notes, answers) goes
+through :func:`topcli.safetext.printable` here, so no escape sequence from an answers file or an
+import reaches the terminal. rich is imported only by :func:`history_view`: listings are light
+commands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
-
-from rich.console import RenderableType
-from rich.rule import Rule
-from rich.table import Column, Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from topcli.followthrough import describe_days
-from topcli.followup import FollowupReport
-from topcli.people import ActionItem
+from topcli.output import Table
+from topcli.safetext import printable
 from topcli.wording import plural
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from topcli.followup import FollowupReport
+    from topcli.people import ActionItem
+
 #: Below this many columns ``actions list`` leaves out the conversation column, so "what" keeps
-#: room to be read; ``--json`` and ``topcli plan show`` still say which conversation set it.
+#: room to be read; ``--json``, plain output and ``topcli plan show`` still say which
+#: conversation set it.
 WIDE = 100
 
 #: A change of an action's status in ``history``; ``actions list --all`` shows a closed action's
@@ -34,47 +40,63 @@ STATUS_MARKS = {
     "open": "↺ reopened",
 }
 
-
-def table(*columns: Any, title: str | None = None) -> Table:
-    """A table of ``rich.table.Column``s; give dates and ids ``no_wrap`` so they never break."""
-    return Table(*columns, title=title, title_justify="left")
+#: What stands in an empty cell, so no stacked record shows a bare label.
+NONE = "-"
 
 
-def when(days: int, state: str | None) -> Text:
-    """ "in 5 days", "2 days overdue": red when overdue, yellow when due today."""
-    style = {"overdue": "bold red", "today": "bold yellow"}.get(state or "", "")
-    return Text(describe_days(days), style=style)
+# --------------------------------------------------------------------------- conversations
+
+
+SESSION_COLUMNS = ("id", "person", "framework", "started", "status", "follow-up")
+
+
+def sessions_table(summaries: Sequence[Mapping[str, Any]]) -> Table:
+    """``sessions list``: rows of :meth:`~topcli.store.Store.conversation_summaries`."""
+    return Table(SESSION_COLUMNS, [session_row(s) for s in summaries])
+
+
+def session_row(s: Mapping[str, Any]) -> tuple[str, ...]:
+    """One conversation's cells in ``sessions list``."""
+    return (
+        s["id"],
+        printable(s["person_name"]),
+        printable(s["framework_id"]),
+        s["started_at"][:10],
+        "complete" if s["status"] == "complete" else "in progress",
+        s["followup"] or NONE,
+    )
+
+
+def session_json(s: Mapping[str, Any]) -> dict[str, Any]:
+    """One conversation in ``sessions list --json`` (documented in docs/export-format.md)."""
+    return {
+        "id": s["id"],
+        "person": {"id": s["person_id"], "name": s["person_name"]},
+        "kind": s["kind"],
+        "framework": {"id": s["framework_id"], "version": s["framework_version"]},
+        "status": s["status"],
+        "started_at": s["started_at"],
+        "updated_at": s["updated_at"],
+        "answers": s["answers"],
+        "followup": s["followup"],
+    }
 
 
 # --------------------------------------------------------------------------- actions
 
 
-def actions_table(items: Sequence[ActionItem], today: date, *, wide: bool) -> Table:
+def actions_table(items: Sequence[ActionItem], today: date, *, wide: bool = True) -> Table:
     """``actions list``: one row per action; the conversation column only when ``wide``."""
-    columns = [
-        Column("id", no_wrap=True),
-        Column("person"),
-        Column("what"),
-        Column("due", no_wrap=True),
-        Column("when"),
-    ]
-    if wide:
-        columns.append(Column("conversation", no_wrap=True))
-    out = table(*columns)
+    columns = ["id", "person", "what", "due", "when"] + (["conversation"] if wide else [])
+    out = Table(columns)
     for item in items:
-        data = item.to_json(today)
-        row: list[RenderableType] = [
-            item.id,
-            Text(item.person.name),
-            Text(str(item.action["what"])),
-            data["due"],
-            when(data["days"], data["state"])
-            if item.is_open
-            else Text(STATUS_MARKS.get(item.status, item.status), style="dim"),
-        ]
-        if wide:
-            row.append(item.session_id)
-        out.add_row(*row)
+        due = item.action["due"]
+        if item.is_open:
+            shown = describe_days((item.due - today).days)
+        else:
+            shown = STATUS_MARKS.get(item.status, item.status)
+        row = [item.id, printable(item.person.name), printable(item.action["what"]), due, shown]
+        out.add_row(*row, *([item.session_id] if wide else []))
     return out
 
 
@@ -82,24 +104,17 @@ def actions_table(items: Sequence[ActionItem], today: date, *, wide: bool) -> Ta
 
 
 def followup_table(report: FollowupReport) -> Table:
-    """``followup``: what is overdue and due, soonest first."""
-    today, until = report.today, report.until
+    """``followup``: what is overdue and due, soonest first (the report's items: all of them,
+    or the first few a terminal shows)."""
+    until = report.until
     title = "Everything scheduled" if until is None else f"Overdue and due by {until}"
-    out = table(
-        Column("when"),
-        Column("date", no_wrap=True),
-        Column("person"),
-        Column("what"),
-        Column("id", no_wrap=True),
-        title=title,
-    )
+    out = Table(["when", "date", "person", "what", "id"], title=title)
     for item in report.items:
-        days = item.days(today)
         out.add_row(
-            when(days, item.to_json(today)["state"]),
+            describe_days(item.days(report.today)),
             item.day.isoformat(),
-            Text(item.person.name),
-            Text(item.what),
+            printable(item.person.name),
+            printable(item.what),
             item.action_id or item.session_id,
         )
     return out
@@ -108,39 +123,33 @@ def followup_table(report: FollowupReport) -> Table:
 # --------------------------------------------------------------------------- people
 
 
-def people_table(summary: Sequence[dict[str, Any]]) -> Table:
+def people_table(summary: Sequence[Mapping[str, Any]]) -> Table:
     """``people list``: everyone with their last and next conversation and open actions."""
-    out = table(
-        Column("person"),
-        Column("id", no_wrap=True, style="dim"),
-        Column("last conversation"),
-        Column("next"),
-        Column("open", no_wrap=True),
-        Column("overdue", no_wrap=True),
+    out = Table(
+        [
+            "person",
+            "id",
+            "conversations",
+            "last conversation",
+            "next",
+            "when",
+            "in progress",
+            "open",
+            "overdue",
+        ]
     )
     for entry in summary:
         last, nxt = entry["last"], entry["next"]
-        if last is None:
-            last_text = Text("-")
-        else:
-            last_text = Text(last["date"]).append(
-                f"\n{plural(entry['conversations'], 'conversation')}", style="dim"
-            )
-        if entry["in_progress"]:
-            last_text.append(f"\nin progress: {entry['in_progress']}", style="yellow")
-        next_text = (
-            Text("-")
-            if nxt is None
-            else Text(f"{nxt['date']}\n").append_text(when(nxt["days"], nxt["state"]))
-        )
-        overdue = entry["overdue_actions"]
         out.add_row(
-            Text(entry["name"]),
-            entry["id"],
-            last_text,
-            next_text,
+            printable(entry["name"]),
+            printable(entry["id"]),
+            plural(entry["conversations"], "conversation"),
+            NONE if last is None else last["date"],
+            NONE if nxt is None else nxt["date"],
+            NONE if nxt is None else describe_days(nxt["days"]),
+            entry["in_progress"] or NONE,
             str(entry["open_actions"]),
-            Text(str(overdue), style="bold red" if overdue else ""),
+            str(entry["overdue_actions"]),
         )
     return out
 
@@ -153,13 +162,16 @@ def history_view(data: dict[str, Any]) -> list[RenderableType | None]:
 
     ``None`` stands for a blank line.
     """
+    from rich.rule import Rule
+    from rich.text import Text
+
     person = data["person"]
     conversations = [e for e in data["timeline"] if e["type"] == "conversation"]
     shown: list[RenderableType | None] = [
         Text.assemble(
             ("History with ", ""),
-            (person["name"], "bold"),
-            f" (id {person['id']}): {plural(len(conversations), 'conversation')}; "
+            (printable(person["name"]), "bold"),
+            f" (id {printable(person['id'])}): {plural(len(conversations), 'conversation')}; "
             + action_summary(data["actions"]),
         ),
         _timeline(data["timeline"]),
@@ -169,8 +181,11 @@ def history_view(data: dict[str, Any]) -> list[RenderableType | None]:
     return shown
 
 
-def _timeline(timeline: Sequence[dict[str, Any]]) -> Table:
-    out = Table("date", "event", "details", show_lines=True)
+def _timeline(timeline: Sequence[dict[str, Any]]) -> RenderableType:
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    out = RichTable("date", "event", "details", show_lines=True)
     for entry in timeline:
         if entry["type"] == "conversation":
             kind = "Check-in" if entry["kind"] == "checkin" else "Conversation"
@@ -183,21 +198,25 @@ def _timeline(timeline: Sequence[dict[str, Any]]) -> Table:
                     f" (carried from {action['carried_from']})" if action["carried_from"] else ""
                 )
                 lines.append(f"+ {action['id']} {action['what']} (due {action['due']}){origin}")
-            out.add_row(entry["date"], f"{kind} {entry['session']}", Text("\n".join(lines)))
+            out.add_row(
+                entry["date"], f"{kind} {entry['session']}", Text(printable("\n".join(lines)))
+            )
         else:
             mark = STATUS_MARKS.get(entry["status"], entry["status"])
             details = f"{entry['action']} {entry['what']}"
             if entry["note"]:
                 details += f"\n{entry['note']}"
-            out.add_row(entry["date"], mark, Text(details))
+            out.add_row(entry["date"], mark, Text(printable(details)))
     return out
 
 
 def _think(think: Sequence[dict[str, Any]]) -> list[RenderableType]:
     """Each Think question and its answers, shown when they changed."""
+    from rich.text import Text
+
     shown: list[RenderableType] = []
     for question in think:
-        shown.append(Text(question["prompt"], style="bold"))
+        shown.append(Text(printable(question["prompt"]), style="bold"))
         answers = question["answers"]
         for answer in answers:
             if answer["changed"]:
@@ -210,7 +229,9 @@ def _think(think: Sequence[dict[str, Any]]) -> list[RenderableType]:
                     else str(value)
                 )
                 shown.append(
-                    Text(f"  {answer['date']}  ").append(text.replace("\n", "\n" + " " * 14))
+                    Text(f"  {answer['date']}  ").append(
+                        printable(text).replace("\n", "\n" + " " * 14)
+                    )
                 )
         same = [a["date"] for a in answers[1:] if not a["changed"]]
         if same:

@@ -1,11 +1,11 @@
 """Which conversations a command means: an id, a person's latest plan, the latest plan, or all.
 
-One module for ``plan show`` and ``plan export`` (one conversation or ``--all``) alike.
+One module for ``plan show`` and ``plan export`` (one conversation or ``--all``) alike. Finding
+"the latest plan" is one indexed query (:meth:`~topcli.store.Store.latest_plan_id`): only the
+conversation picked is read whole.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from topcli.errors import NotFoundError, UsageError
 from topcli.session import Session
@@ -24,11 +24,14 @@ def pick_session(store: Store, session_id: str | None, *, person: str | None = N
         raise UsageError("give a conversation id or --person, not both")
     if session_id:
         return store.load(session_id)
-    newest_first = (store.load(row["id"]) for row in reversed(_rows(store, person)))
-    latest = next(newest_first)
-    if latest.has_plan:
-        return latest
-    return next((session for session in newest_first if session.has_plan), latest)
+    person_id = _person_id(store, person)
+    picked = store.latest_plan_id(person_id=person_id)
+    if picked is None:
+        latest = store.latest_session_row(person_id=person_id)
+        if latest is None:
+            raise _none_yet()
+        picked = latest["id"]
+    return store.load(picked)
 
 
 def pick_sessions(
@@ -40,13 +43,15 @@ def pick_sessions(
         return [pick_session(store, session_id, person=person)]
     if session_id:
         raise UsageError("give a conversation id or --all, not both")
-    return [store.load(row["id"]) for row in _rows(store, person)]
-
-
-def _rows(store: Store, person: str | None) -> list[Any]:
-    """The conversations' rows (``person``'s, if given), oldest first; never none."""
-    person_id = store.find_person(person)["id"] if person else None
-    rows = store.session_rows(person_id=person_id)
+    rows = store.session_rows(person_id=_person_id(store, person))
     if not rows:
-        raise NotFoundError("there are no conversations yet", hint="start one with: topcli start")
-    return list(rows)
+        raise _none_yet()
+    return [store.load(row["id"]) for row in rows]
+
+
+def _person_id(store: Store, person: str | None) -> str | None:
+    return store.find_person(person)["id"] if person else None
+
+
+def _none_yet() -> NotFoundError:
+    return NotFoundError("there are no conversations yet", hint="start one with: topcli start")

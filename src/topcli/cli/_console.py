@@ -60,10 +60,9 @@ def wants_plain(stream: TextIO) -> bool:
     """True when rich would print no styles to ``stream`` either (a pipe, a file, a test)."""
     if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
         return False
-    try:
-        return not stream.isatty()
-    except (AttributeError, ValueError):
-        return True
+    from topcli import output  # the one answer to "is this a terminal?" (listings ask it too)
+
+    return not output.is_terminal(stream)
 
 
 class PlainConsole:

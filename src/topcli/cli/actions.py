@@ -36,39 +36,66 @@ def list_actions(
         False, "--all", help="Include done, dropped and carried-over actions.", metavar=""
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    limit: int = typer.Option(
+        None,
+        "--limit",
+        help="Show the N soonest due (default in a terminal: 50; 0: all).",
+        metavar="N",
+    ),
+    plain: bool = typer.Option(
+        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
+    ),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
-    """Open actions across all conversations, soonest due first, with their ids."""
+    """Open actions across all conversations, soonest due first, with their ids.
+
+    In a terminal the first 50 are shown (--limit, --all); piped or with --json, all of them.
+    """
     from topcli import clock
     from topcli.cli._people import person_id
     from topcli.followthrough import parse_period
-    from topcli.people import action_items, load_people, select_actions
-    from topcli.prompts import is_interactive
+    from topcli.listing import listing
+    from topcli.people import list_actions
     from topcli.store import Store
 
     period, option = (within, "--within") if within is not None else (due_within, "--due-within")
     today = clock.today()
     until = parse_period(period, option=option).end(today) if period else None
+    how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=all_)
     store = Store()
-    pid = person_id(store, person, interactive=not as_json and is_interactive())
-    items = select_actions(
-        action_items(load_people(store, pid)),
+    pid = None
+    if person is not None:  # the prompt layer only when a name may need a question
+        from topcli.prompts import is_interactive
+
+        pid = person_id(store, person, interactive=not as_json and is_interactive())
+    shown, total = list_actions(
+        store,
         today,
+        person_id=pid,
         until=until,
         overdue=overdue,
         include_closed=all_,
+        with_notes=as_json,
+        limit=how.limit,
     )
     if as_json:
-        print_json([item.to_json(today) for item in items])
+        print_json([item.to_json(today) for item in shown])
         return
-    out = console()
-    if not items:
+    if not shown:
         which = "actions" if all_ else "open actions"
         scope = " overdue" if overdue else (f" due by {until.isoformat()}" if until else "")
-        out.print(f"No {which}{scope}. Nice.")
+        console().print(f"No {which}{scope}. Nice.")
         return
     from topcli.render_followthrough import WIDE, actions_table
 
-    out.print(actions_table(items, today, wide=out.width >= WIDE))
+    wide = not how.terminal or _columns() >= WIDE
+    how.show(actions_table(shown, today, wide=wide), total, more="--limit 0 for all")
+
+
+def _columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 @app.command(
@@ -108,9 +135,8 @@ def drop(
 
 
 def _close(action_id: str, status: str, note: str) -> None:
-    from rich.markup import escape
-
     from topcli.action_changes import close_action
+    from topcli.safetext import printable_markup as escape
     from topcli.store import Store
 
     item = close_action(Store(), action_id, status, note)
@@ -133,9 +159,8 @@ def note(
     text: str = typer.Argument(..., help="The note.", metavar="TEXT"),
 ) -> None:
     """Add a dated note to an action (its status stays as it is)."""
-    from rich.markup import escape
-
     from topcli.action_changes import note_action
+    from topcli.safetext import printable_markup as escape
     from topcli.store import Store
     from topcli.wording import plural
 

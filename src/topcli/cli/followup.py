@@ -11,6 +11,7 @@ from topcli.cli._help import examples
 
 if TYPE_CHECKING:
     from topcli.followup import FollowupReport
+    from topcli.listing import Listing
 
 FOLLOWUP_HELP = "\n\n".join(
     (
@@ -48,37 +49,50 @@ def followup(
         False, "--quiet", "-q", help="Print nothing; only the exit status tells.", metavar=""
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    limit: int = typer.Option(
+        None,
+        "--limit",
+        help="Show the N soonest (default in a terminal: 50; 0: all).",
+        metavar="N",
+    ),
+    plain: bool = typer.Option(
+        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
+    ),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
     from topcli import clock
     from topcli.cli._people import person_id
     from topcli.followthrough import parse_period
     from topcli.followup import followup_report
-    from topcli.people import load_people
+    from topcli.listing import listing
     from topcli.store import Store
 
     today = clock.today()
     until = None if all_ else parse_period(within, option="--within").end(today)
+    how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=all_)
     store = Store()
     pid = None
     if person is not None:  # asking "which Sam?" needs prompt_toolkit: only load it then
         from topcli.prompts import is_interactive
 
         pid = person_id(store, person, interactive=not (as_json or quiet) and is_interactive())
-    report = followup_report(load_people(store, pid), today, until)
+    # --quiet needs only the exit status, which counts everything: read the fewest items
+    report = followup_report(
+        store, today, until, limit=1 if quiet and not as_json else how.limit, person_id=pid
+    )
     if as_json:
         print_json(report.to_json())
     elif not quiet:
-        _print_report(report, within)
+        _print_report(report, within, how)
+    # the exit status counts everything overdue, whatever the limit left out
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 
 
-def _print_report(report: FollowupReport, within: str) -> None:
-    from rich.text import Text
-
+def _print_report(report: FollowupReport, within: str, how: Listing) -> None:
     from topcli.durations import with_weekday
     from topcli.followthrough import describe_days
-    from topcli.render_followthrough import followup_table
+    from topcli.safetext import printable
 
     out = console()
     if not report.items:
@@ -87,17 +101,22 @@ def _print_report(report: FollowupReport, within: str) -> None:
         nxt = report.next_item
         if nxt is not None:
             out.print(
-                Text(
+                printable(
                     f"Next: {nxt.what} with {nxt.person.name} on {with_weekday(nxt.day)} "
                     f"({describe_days(nxt.days(report.today))})."
-                )
+                ),
+                markup=False,
             )
         else:
             out.print("No follow-up dates or open actions. Start one with: topcli start")
         return
-    out.print(followup_table(report))
+    from topcli.render_followthrough import followup_table
+
+    total = len(report.items) if report.total is None else report.total
+    how.show(followup_table(report), total, more="--limit 0 for all")
     if report.overdue:
-        out.print(
+        # in a pipe the table is data: the summary goes to stderr, out of the way of grep
+        console(stderr=not how.terminal).print(
             f"[bold red]{report.overdue} overdue.[/bold red] "
             "'topcli checkin PERSON' reviews a person's plan; "
             "'topcli actions done ID' closes an action."

@@ -31,14 +31,14 @@ def history(
     from topcli import clock
     from topcli.cli._people import choose_person
     from topcli.history import history as person_history
-    from topcli.people import load_people
+    from topcli.people import load_person
     from topcli.prompts import is_interactive
     from topcli.store import Store
 
     person = one_person(name, person_flag, command="history")
     store = Store()
     row = choose_person(store, person, interactive=not as_json and is_interactive())
-    data = person_history(load_people(store, row["id"])[0], clock.today())
+    data = person_history(load_person(store, row), clock.today())
     if as_json:
         print_json(data)
         return

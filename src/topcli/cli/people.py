@@ -20,28 +20,42 @@ app = typer.Typer(
 @app.command("list", epilog=examples("topcli people list", "topcli people list --json"))
 def list_people(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    limit: int = typer.Option(
+        None,
+        "--limit",
+        help="Show N people (default in a terminal: 50; 0: all).",
+        metavar="N",
+    ),
+    every: bool = typer.Option(False, "--all", help="Show everyone.", metavar=""),
+    plain: bool = typer.Option(
+        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
+    ),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
     """Everyone, with their id, last and next conversation, and open and overdue actions.
 
-    Give the id instead of the name when two people share one.
+    In a terminal, the people talked to most recently come first; piped or with --json,
+    everyone by name. Give the id instead of the name when two people share one.
     """
     from topcli import clock
     from topcli.followup import people_summary
-    from topcli.people import load_people
+    from topcli.listing import listing
     from topcli.store import Store
 
-    today = clock.today()
-    summary = people_summary(load_people(Store()), today)
+    how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=every)
+    store = Store()
+    # only the people shown are summed up: a terminal's 50 cost the same in any store
+    shown = people_summary(store, clock.today(), recent_first=how.terminal, limit=how.limit)
     if as_json:
-        print_json(summary)
+        print_json(shown)
         return
-    out = console()
-    if not summary:
-        out.print("No conversations yet. Start one with: topcli start")
+    if not shown:
+        console().print("No conversations yet. Start one with: topcli start")
         return
     from topcli.render_followthrough import people_table
 
-    out.print(people_table(summary))
+    total = len(shown) if how.limit is None else store.people_count()
+    how.show(people_table(shown), total)
 
 
 # --------------------------------------------------------------------------- managing people

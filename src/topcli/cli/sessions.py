@@ -24,9 +24,24 @@ app = typer.Typer(
 def list_sessions(
     person: str = person_option("Only conversations with this person."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    limit: int = typer.Option(
+        None,
+        "--limit",
+        help="Show the N most recent (default in a terminal: 50; 0: all).",
+        metavar="N",
+    ),
+    every: bool = typer.Option(False, "--all", help="Show every conversation.", metavar=""),
+    plain: bool = typer.Option(
+        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
+    ),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
 ) -> None:
-    """Every conversation, oldest first."""
+    """Every conversation: in a terminal the most recent first; piped or --json, oldest first."""
+    from itertools import chain
+
     from topcli.cli._people import person_id
+    from topcli.listing import listing, print_json_items, write_plain
+    from topcli.render_followthrough import SESSION_COLUMNS, session_json, session_row
     from topcli.store import Store
 
     store = Store()
@@ -35,43 +50,32 @@ def list_sessions(
         from topcli.prompts import is_interactive
 
         pid = person_id(store, person, interactive=not as_json and is_interactive())
-    sessions = [store.load(row["id"]) for row in store.session_rows(person_id=pid)]
+    how = listing(as_json=as_json, plain=plain, pager=not no_pager, limit=limit, every=every)
+    # one query with the person and counts: the newest `limit` when cut, else all, oldest
+    # first, read and written a batch at a time
+    rows = store.iter_conversation_summaries(
+        person_id=pid,
+        newest_first=how.terminal or how.limit is not None,
+        limit=how.limit,
+        action_counts=False,
+    )
+    if not how.terminal and how.limit is not None:
+        rows = reversed(list(rows))  # pipes and --json read oldest first, whatever the limit
+    first = next(rows, None)
     if as_json:
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "person": {"id": s.person_id, "name": s.person_name},
-                    "kind": s.kind,
-                    "framework": {"id": s.framework.id, "version": s.framework.version},
-                    "status": s.status,
-                    "started_at": s.started_at,
-                    "updated_at": s.updated_at,
-                    "answers": len(s.answers),
-                    "followup": s.followup,
-                }
-                for s in sessions
-            ]
-        )
+        print_json_items(session_json(s) for s in chain([first] if first else [], rows))
         return
-    out = console()
-    if not sessions:
-        out.print("No conversations yet. Start one with: topcli start")
+    if first is None:
+        console().print("No conversations yet. Start one with: topcli start")
         return
-    from rich.table import Table
-    from rich.text import Text
+    if how.limit is None and not how.terminal:  # everything, piped: written as it is read
+        write_plain(SESSION_COLUMNS, (session_row(s) for s in chain([first], rows)))
+        return
+    from topcli.output import Table
 
-    table = Table("id", "person", "framework", "started", "status", "follow-up")
-    for s in sessions:
-        table.add_row(
-            s.id,
-            Text(s.person_name),
-            s.framework.id,
-            s.started_at[:10],
-            "complete" if s.is_complete else "in progress",
-            s.followup or "",
-        )
-    out.print(table)
+    table = Table(SESSION_COLUMNS, [session_row(s) for s in chain([first], rows)])
+    total = len(table.rows) if how.limit is None else store.conversation_count(person_id=pid)
+    how.show(table, total)
 
 
 @app.command(

@@ -52,7 +52,12 @@ class ActionsMixin:
 
     def _action_dicts(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
         """Action rows as the dicts the models use, with their notes read in batches."""
-        notes: dict[str, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+        notes = self.action_notes([row["id"] for row in rows])
+        return [_action_dict(row, notes[row["id"]]) for row in rows]
+
+    def action_notes(self, action_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The dated notes of each of ``action_ids`` (oldest first), read in batches."""
+        notes: dict[str, list[dict[str, Any]]] = {action_id: [] for action_id in action_ids}
         ids = list(notes)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
@@ -61,11 +66,11 @@ class ActionsMixin:
                 "SELECT action_id, at, status, text FROM action_notes"
                 f" WHERE action_id IN ({marks}) ORDER BY id",
                 chunk,
-            ):
+            ).fetchall():
                 notes[note["action_id"]].append(
                     {"at": note["at"], "status": note["status"], "text": note["text"]}
                 )
-        return [_action_dict(row, notes[row["id"]]) for row in rows]
+        return notes
 
     def _action_dict(self, row: sqlite3.Row) -> dict[str, Any]:
         return self._action_dicts([row])[0]
@@ -118,39 +123,64 @@ class ActionsMixin:
         session_id: str | None = None,
         due_before: str | None = None,
         limit: int | None = None,
+        note_counts: bool = True,
+        due_after: str | None = None,
     ) -> list[dict[str, Any]]:
         """Actions for listings, soonest due first, with their conversation and person.
 
         Each dict: ``id``, ``what``, ``due``, ``success``, ``support``, ``status``,
         ``carried_from``, ``created_at``, ``updated_at``, ``session_id``, ``question_id``,
         ``session_kind``, ``session_started_at``, ``person_id``, ``person_name`` and
-        ``notes`` (how many). ``due_before`` keeps actions due on or before that ISO date.
+        ``notes`` (how many; left out with ``note_counts=False``, which saves a lookup per
+        action). ``due_before`` keeps actions due on or before that ISO date, ``due_after``
+        those due after it.
         """
-        where, params = ["1=1"], []
-        # with a person or conversation, start from their rows, not from every open action
-        narrow = person_id is not None or session_id is not None
-        for clause, value in (
-            ("+a.status = ?" if narrow else "a.status = ?", status),
-            ("s.person_id = ?", person_id),
-            ("a.session_id = ?", session_id),
-            ("a.due <= ?", due_before),
-        ):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
+        where, params = _action_filter(status, person_id, session_id, due_before, due_after)
         sql = (
             "SELECT a.id, a.what, a.due, a.success, a.support, a.status, a.carried_from,"
             " a.created_at, a.updated_at, a.session_id, a.question_id, s.kind AS session_kind,"
-            " s.started_at AS session_started_at, s.person_id, p.name AS person_name,"
-            " (SELECT COUNT(*) FROM action_notes n WHERE n.action_id = a.id) AS notes"
-            " FROM actions a JOIN sessions s ON s.id = a.session_id"
+            " s.started_at AS session_started_at, s.person_id, p.name AS person_name"
+            + (
+                ", (SELECT COUNT(*) FROM action_notes n WHERE n.action_id = a.id) AS notes"
+                if note_counts
+                else ""
+            )
+            + " FROM actions a JOIN sessions s ON s.id = a.session_id"
             " JOIN people p ON p.id = s.person_id"
             f" WHERE {' AND '.join(where)} ORDER BY a.due, s.started_at, a.position, a.id"
         )
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [dict(row) for row in self.db.execute(sql, params)]
+        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
+
+    def action_count(
+        self,
+        *,
+        status: str | None = None,
+        person_id: str | None = None,
+        due_before: str | None = None,
+        due_after: str | None = None,
+    ) -> int:
+        """How many actions :meth:`action_summaries` lists with these filters."""
+        where, params = _action_filter(status, person_id, None, due_before, due_after)
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM actions a JOIN sessions s ON s.id = a.session_id"
+                f" WHERE {' AND '.join(where)}",
+                params,
+            ).fetchone()[0]
+        )
+
+    def open_action_counts(self, today: str, until: str | None = None) -> tuple[int, int]:
+        """How many open actions are due by ``until`` (all with ``None``) and how many of them
+        before ``today``: what ``followup`` counts when it shows only the first few."""
+        row = self.db.execute(
+            "SELECT COUNT(*) AS due, COALESCE(SUM(due < ?), 0) AS overdue FROM actions"
+            " WHERE status = 'open' AND due <= ?",
+            (today, until if until is not None else "\U0010ffff"),
+        ).fetchone()
+        return int(row["due"]), int(row["overdue"])
 
     # ------------------------------------------------------------------ writing
 
@@ -289,6 +319,30 @@ class ActionsMixin:
             "SELECT updated_at FROM actions WHERE id = ?", (action_id,)
         ).fetchone()
         return row["updated_at"] if row else ""
+
+
+def _action_filter(
+    status: str | None,
+    person_id: str | None,
+    session_id: str | None,
+    due_before: str | None,
+    due_after: str | None = None,
+) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (over ``actions a`` joined to ``sessions s``) of the listing filters."""
+    where, params = ["1=1"], []
+    # with a person or conversation, start from their rows, not from every open action
+    narrow = person_id is not None or session_id is not None
+    for clause, value in (
+        ("+a.status = ?" if narrow else "a.status = ?", status),
+        ("s.person_id = ?", person_id),
+        ("a.session_id = ?", session_id),
+        ("a.due <= ?", due_before),
+        ("a.due > ?", due_after),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    return where, params
 
 
 def _action_dict(row: sqlite3.Row, notes: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from topcli import clock
@@ -319,6 +319,30 @@ class ConversationsMixin:
             sql + " ORDER BY started_at DESC, rowid DESC LIMIT 1", params
         ).fetchone()
 
+    def conversation_count(self, *, person_id: str | None = None) -> int:
+        """How many conversations there are (``person_id``'s), for "showing 50 of ..."."""
+        if person_id is None:
+            return int(self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM sessions WHERE person_id = ?", (person_id,)
+            ).fetchone()[0]
+        )
+
+    def latest_plan_id(self, *, person_id: str | None = None) -> str | None:
+        """The most recently started conversation (``person_id``'s) that has a plan: actions or
+        a follow-up date (as :attr:`Session.has_plan`). Walks the start index from the newest
+        and stops at the first; reads no answers and no framework text."""
+        where = "s.person_id = ?" if person_id is not None else "1=1"
+        row = self.db.execute(
+            "SELECT s.id FROM sessions s"
+            f" WHERE {where} AND (COALESCE(s.followup, '') != ''"
+            " OR EXISTS (SELECT 1 FROM actions a WHERE a.session_id = s.id))"
+            " ORDER BY s.started_at DESC, s.rowid DESC LIMIT 1",
+            () if person_id is None else (person_id,),
+        ).fetchone()
+        return None if row is None else str(row["id"])
+
     def load(self, session_id: str) -> Session:
         """One conversation as a full model: four queries (five the first time its framework
         is met in this process), whatever the store's size."""
@@ -341,7 +365,11 @@ class ConversationsMixin:
         ).fetchall()
         return Session.from_store(row, person, answers, self._actions(ident), framework=framework)
 
-    def conversation_summaries(
+    def conversation_summaries(self, **filters: Any) -> list[dict[str, Any]]:
+        """:meth:`iter_conversation_summaries` as a list (same filters)."""
+        return list(self.iter_conversation_summaries(**filters))
+
+    def iter_conversation_summaries(
         self,
         *,
         person_id: str | None = None,
@@ -349,14 +377,17 @@ class ConversationsMixin:
         kind: str | None = None,
         newest_first: bool = True,
         limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Conversations for listings, with their person and counts: one query, no models.
+        action_counts: bool = True,
+    ) -> Iterator[dict[str, Any]]:
+        """Conversations for listings, with their person and counts: one query, no models,
+        read a batch at a time (a listing piped whole holds a few hundred rows, not 50,000).
 
         Each dict: ``id``, ``kind``, ``status``, ``previous_id``, ``person_id``,
         ``person_name``, ``framework_id``, ``framework_version``, ``started_at``,
         ``updated_at``, ``completed_at``, ``followup`` (ISO date or ``None``, as
         :attr:`Session.followup`), ``answers`` (how many answered), ``actions`` (all statuses)
-        and ``open_actions``. Newest first unless ``newest_first`` is false; ``limit`` caps it.
+        and ``open_actions`` (both left out with ``action_counts=False``). Newest first unless
+        ``newest_first`` is false; ``limit`` caps it.
         """
         where, params = ["1=1"], []
         # with a person, start from their conversations, not from every one with that status
@@ -370,14 +401,20 @@ class ConversationsMixin:
             "SELECT s.id, s.kind, s.status, s.previous_id, s.person_id, p.name AS person_name,"
             " s.framework_id, s.framework_version, s.started_at, s.updated_at, s.completed_at,"
             " s.followup,"
-            " (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answers,"
-            " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id) AS actions,"
-            " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id AND +a.status = 'open')"
-            "   AS open_actions"
-            " FROM sessions s JOIN people p ON p.id = s.person_id"
+            " (SELECT COUNT(*) FROM answers a WHERE a.session_id = s.id) AS answers"
+            + (
+                ", (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id) AS actions,"
+                " (SELECT COUNT(*) FROM actions a WHERE a.session_id = s.id"
+                " AND +a.status = 'open') AS open_actions"
+                if action_counts
+                else ""
+            )
+            + " FROM sessions s JOIN people p ON p.id = s.person_id"
             f" WHERE {' AND '.join(where)} ORDER BY s.started_at {order}, s.rowid {order}"
         )
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [dict(row) for row in self.db.execute(sql, params)]
+        cursor = self.db.execute(sql, params)
+        while batch := cursor.fetchmany(500):
+            yield from (dict(row) for row in batch)

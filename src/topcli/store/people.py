@@ -95,7 +95,25 @@ class PeopleMixin:
         self.db.execute("INSERT INTO people VALUES (?, ?, ?)", (person_id, name, clock.timestamp()))
         return self.db.execute("SELECT * FROM people WHERE id = ?", (person_id,)).fetchone()
 
-    def people_summaries(self, today: str | None = None) -> list[dict[str, Any]]:
+    def followup_dates(self) -> list[dict[str, Any]]:
+        """Everyone whose latest finished conversation set a follow-up date: ``id``, ``name``,
+        ``next`` (the date), ``next_session`` and ``next_started_at`` (that conversation's id
+        and start), as in :meth:`people_summaries`, with one indexed lookup per person."""
+        rows = self.db.execute(
+            "SELECT p.id, p.name, s.followup AS next, s.id AS next_session,"
+            " s.started_at AS next_started_at FROM people p JOIN sessions s ON s.id ="
+            " (SELECT f.id FROM sessions f WHERE f.person_id = p.id AND +f.status = 'complete'"
+            "  ORDER BY f.started_at DESC, f.rowid DESC LIMIT 1)"
+            " WHERE COALESCE(s.followup, '') != '' ORDER BY p.name COLLATE NOCASE, p.id"
+        ).fetchall()
+        return [dict(row) for row in rows]
+
+    def people_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM people").fetchone()[0])
+
+    def people_summaries(
+        self, today: str | None = None, *, recent_first: bool = False, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         """Everyone with their conversations summed up, by name: one query, no models.
 
         The same facts as :func:`topcli.followthrough.people_summary` computes from full models.
@@ -103,9 +121,13 @@ class PeopleMixin:
         included); the latest conversation as ``last_session``, ``last_started_at``,
         ``last_kind``, ``last_framework``, ``last_status`` (all ``None`` without one); the next
         conversation as ``next`` (the follow-up date set by the latest *finished* conversation,
-        or ``None``) and ``next_session`` (that conversation's id); ``in_progress`` (the latest
+        or ``None``), ``next_session`` and ``next_started_at`` (that conversation's id and
+        start, both ``None`` without a follow-up date); ``in_progress`` (the latest
         conversation's id if it is unfinished); ``actions`` (all statuses), ``open_actions``
         and ``overdue_actions`` (open and due before ``today``, an ISO date; 0 without it).
+
+        By name; ``recent_first``: the people talked to most recently first (those without a
+        conversation last). ``limit`` keeps the first so many, and only they are summed up.
         """
         # a unary + keeps SQLite from walking the status indexes (every open action, every
         # finished conversation) once per person: each subquery starts from the person's rows
@@ -122,6 +144,25 @@ class PeopleMixin:
             " WHERE s.person_id = p.id{extra})"
         )
         open_only = " AND +a.status = 'open'"
+        chosen: list[str] = []
+        where = ""
+        if recent_first or limit is not None:
+            # the people to show, found first (one pass over an index), then summed up alone
+            order = (
+                "r.latest IS NULL, r.latest DESC, p.name COLLATE NOCASE, p.id"
+                if recent_first
+                else "p.name COLLATE NOCASE, p.id"
+            )
+            chosen = [
+                row["id"]
+                for row in self.db.execute(
+                    "SELECT p.id FROM people p LEFT JOIN (SELECT person_id, MAX(started_at)"
+                    " AS latest FROM sessions GROUP BY person_id) r ON r.person_id = p.id"
+                    f" ORDER BY {order} LIMIT ?",
+                    (-1 if limit is None else limit,),
+                ).fetchall()
+            ]
+            where = f" WHERE p.id IN ({','.join('?' * len(chosen))})" if chosen else " WHERE 0"
         rows = self.db.execute(
             "SELECT p.id, p.name, p.created_at,"
             " (SELECT COUNT(*) FROM sessions s WHERE s.person_id = p.id) AS conversations,"
@@ -132,17 +173,21 @@ class PeopleMixin:
             f" {latest.format(col='status')} AS last_status,"
             f" {finished.format(col='followup')} AS next,"
             f" {finished.format(col='id')} AS next_session,"
+            f" {finished.format(col='started_at')} AS next_started_at,"
             f" {actions.format(extra='')} AS actions,"
             f" {actions.format(extra=open_only)} AS open_actions,"
             f" {actions.format(extra=open_only + ' AND a.due < ?1')} AS overdue_actions"
-            " FROM people p ORDER BY p.name COLLATE NOCASE, p.id",
-            (today or "",),
+            f" FROM people p{where} ORDER BY p.name COLLATE NOCASE, p.id",
+            (today or "", *chosen),
         ).fetchall()
+        if recent_first:
+            place = {person_id: n for n, person_id in enumerate(chosen)}
+            rows.sort(key=lambda row: place[row["id"]])
         summaries = []
         for row in rows:
             summary = dict(row)
             if summary["next"] is None:
-                summary["next_session"] = None
+                summary["next_session"] = summary["next_started_at"] = None
             summary["in_progress"] = (
                 summary["last_session"]
                 if summary["last_status"] not in (None, "complete")
