@@ -15,12 +15,25 @@ latest finished conversation; an *action* is one line of a plan, ``open`` until 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from topcli.durations import Period as Period  # periods are read by the one grammar of time
-from topcli.durations import parse_period as parse_period
 from topcli.errors import ExitCode
-from topcli.session import Session
 from topcli.wording import plural
+
+if TYPE_CHECKING:
+    from topcli.durations import Period as Period
+    from topcli.durations import parse_period as parse_period
+    from topcli.session import Session
+
+
+def __getattr__(name: str) -> Any:
+    """``Period`` and ``parse_period`` come from the one grammar of time (:mod:`topcli.durations`),
+    imported when first asked for: a listing that shows dates needs no period parser."""
+    if name in ("Period", "parse_period"):
+        from topcli import durations
+
+        return getattr(durations, name)
+    raise AttributeError(f"module 'topcli.followthrough' has no attribute {name!r}")
 
 #: ``topcli followup`` exits with this when something is overdue (0 when nothing is). Distinct from
 #: every error's exit code (1-8, 130), so a cron job or shell prompt can tell "overdue" from

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from topcli.followthrough import days_until, due_state
-from topcli.session import Session
 from topcli.store import Store
+
+if TYPE_CHECKING:
+    from topcli.session import Session
 
 
 @dataclass(frozen=True)

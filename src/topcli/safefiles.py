@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 
@@ -94,6 +93,8 @@ def write_private(path: str | Path, data: bytes, *, force: bool) -> None:
         )
     try:
         # mkstemp creates the file 0600 with O_EXCL, so no one else can open it first
+        import tempfile  # only when a file is written: opening the store cleans, never writes
+
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=".part")
     except OSError as exc:
         raise ExportError(

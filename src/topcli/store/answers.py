@@ -12,10 +12,11 @@ from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from topcli import clock
-from topcli.framework import Question
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
+
+    from topcli.framework import Question
 
 
 class AnswersMixin:
