@@ -91,6 +91,17 @@ def test_printable_markup_renders_as_printable_text_through_rich(text: str) -> N
     assert rendered == printable(text).replace("\r\n", "\n")
 
 
+@pytest.mark.parametrize(
+    "text", ["\\[", "a\\[b", "\\\\[x]", "ends\\", "ends\\\\", "\\[red]x", "[/]\\"]
+)
+def test_printable_markup_keeps_backslashes_and_brackets_exactly(text: str) -> None:
+    """rich.markup.escape misses a backslash before a non-tag "[" (rich drops it) and several
+    trailing backslashes before the closing tag: found by the property test above."""
+    from rich.text import Text
+
+    assert Text.from_markup(f"[b]{printable_markup(text)}[/b]").plain == text
+
+
 def test_printable_markup_keeps_markup_in_answers_literal() -> None:
     from rich.text import Text
 

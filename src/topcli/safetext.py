@@ -58,15 +58,32 @@ def printable_json(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+#: What rich's markup reads as special: a tag-like ``[...]`` (with the backslashes before it)
+#: and a backslash before any other ``[`` (which rich drops, printing the ``[`` alone).
+_MARKUP = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])|(\\+)(\[)")
+
+
+def _markup_literal(match: re.Match[str]) -> str:
+    if match.group(2) is not None:  # a tag: each backslash doubled, then one to escape it
+        backslashes = match.group(1)
+        return f"{backslashes}{backslashes}\\{match.group(2)}"
+    return match.group(3) + "\\["  # rich eats one backslash before a "[": give it one more
+
+
 def printable_markup(text: str) -> str:
     """``printable(text)`` escaped for rich markup, so ``[bold]`` in an answer stays literal.
 
     For strings interpolated into a markup template (``console.print(f"[b]{x}[/b]")``); rich
-    ``Text`` objects take :func:`printable` output directly.
+    ``Text`` objects take :func:`printable` output directly. ``rich.markup.escape`` misses two
+    cases a stored answer can hold (a backslash before a ``[`` that is not a tag, and more than
+    one trailing backslash before the template's closing tag); this escape covers every string
+    (tests/test_hardening_text.py renders any text through rich and gets it back exactly). It
+    needs no rich import, so plain output stays light.
     """
-    from rich.markup import escape
-
-    return escape(printable(text))
+    shown = _MARKUP.sub(_markup_literal, printable(text))
+    # backslashes at the end would escape the template's next tag: each one doubled
+    trailing = len(shown) - len(shown.rstrip("\\"))
+    return shown + "\\" * trailing
 
 
 def text_problem(value: Any) -> str | None:

@@ -138,20 +138,19 @@ def write_document(data: bytes) -> None:
 def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:
     """``error: message`` and ``hint: ...`` on stderr; the traceback (of ``cause`` if given)
     only with ``--debug``."""
-    from topcli.cli._console import escape
-    from topcli.safetext import printable
+    from topcli.safetext import printable_markup
 
     err = console(stderr=True)
     if _state["debug"]:
         import traceback
 
         trace = "".join(traceback.format_exception(cause or exc))
-        err.print(escape(printable(trace)), end="")
+        err.print(printable_markup(trace), end="")
     colour = "yellow" if isinstance(exc, Interrupted) else "red"
     # messages quote stored names and answers: shown, never obeyed as escape sequences
-    err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {escape(printable(exc.message))}")
+    err.print(f"[bold {colour}]{exc.label}:[/bold {colour}] {printable_markup(exc.message)}")
     if exc.hint:
-        err.print(f"[yellow]hint:[/yellow] {escape(printable(exc.hint))}")
+        err.print(f"[yellow]hint:[/yellow] {printable_markup(exc.hint)}")
 
 
 def report_plugin_warnings() -> None:
@@ -163,12 +162,11 @@ def report_plugin_warnings() -> None:
     loaded = plugins.loaded_plugins() if plugins is not None else None
     if loaded is None or not loaded.warnings:
         return
-    from topcli.cli._console import escape
-    from topcli.safetext import printable
+    from topcli.safetext import printable_markup
 
     err = console(stderr=True)
     for warning in loaded.warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(printable(warning))}")
+        err.print(f"[yellow]warning:[/yellow] {printable_markup(warning)}")
     loaded.warnings.clear()
 
 
