@@ -32,7 +32,7 @@ def prepare_answers(
     """
     by_id = {q.id: q for q in questions}
     from topcli.errors import did_you_mean
-    from topcli.safetext import text_problem
+    from topcli.safetext import answer_problem
 
     marks = getattr(raw, "key_marks", {})
 
@@ -57,7 +57,7 @@ def prepare_answers(
             continue
         if question.id in raw:
             # refused before parsing: NUL and lone surrogates would be stored cut or not at all
-            problem = text_problem(raw[question.id])
+            problem = answer_problem(raw[question.id])
             if problem:
                 problems.append(
                     (

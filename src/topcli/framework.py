@@ -26,7 +26,7 @@ from typing import Any
 
 from topcli.durations import parse_date
 from topcli.errors import AnswerError, did_you_mean
-from topcli.safetext import text_problem
+from topcli.safetext import answer_problem
 
 QUESTION_TYPES: tuple[str, ...] = (
     "text",
@@ -131,8 +131,8 @@ class Question:
         in one place is accepted in the other. Empty input means "no answer": allowed only for
         optional questions (stored as ``None``).
         """
-        # typed, pasted or from a file: NUL and lone surrogates are refused here, once, for all
-        problem = text_problem(raw)
+        # typed, pasted or from a file: NUL, lone surrogates and CR are refused here, once, for all
+        problem = answer_problem(raw)
         if problem is not None:
             raise AnswerError(f"the answer {problem}", hint="remove that character and try again")
         if _is_empty(raw) and self.type not in ("multiselect", "actions", "confirm"):

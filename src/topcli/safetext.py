@@ -110,3 +110,24 @@ def text_problem(value: Any) -> str | None:
         elif isinstance(item, (list, tuple)):
             pending.extend(item)
     return None
+
+
+def answer_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be taken as a new answer, or ``None``: :func:`text_problem`, and a
+    carriage return (a line break is ``\\n``; a calendar cannot carry a CR, so an answer holding
+    one could not travel exactly). Stored text (an import) is held only to :func:`text_problem`,
+    so an older backup always restores."""
+    problem = text_problem(value)
+    if problem is not None:
+        return problem
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\r" in item:
+                return "contains a carriage return (\\r); write line breaks as \\n"
+        elif isinstance(item, Mapping):
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+    return None
