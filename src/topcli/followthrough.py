@@ -35,6 +35,7 @@ def __getattr__(name: str) -> Any:
         return getattr(durations, name)
     raise AttributeError(f"module 'topcli.followthrough' has no attribute {name!r}")
 
+
 #: ``topcli followup`` exits with this when something is overdue (0 when nothing is). Distinct from
 #: every error's exit code (1-8, 130), so a cron job or shell prompt can tell "overdue" from
 #: "broken"; a test keeps it that way.
