@@ -7,7 +7,6 @@ import copy
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 from helpers import Keys, line, run_cli

@@ -53,8 +53,9 @@ class SessionRunner:
         (:class:`GoBack`) moves it to the previous answered question that applies and asks it
         again with its answer as the default; from there every question up to where the
         person was is asked again the same way (Enter keeps an answer, Esc then Enter a
-        multi-line one), then the walk goes on as before. An answer that changes what later ``when`` conditions see removes the
-        answers to questions that no longer apply and asks the ones that now do.
+        multi-line one), then the walk goes on as before. An answer that changes what later
+        ``when`` conditions see removes the answers to questions that no longer apply and asks
+        the ones that now do.
         """
         from topcli.idle_gc import collect_when_idle
 
