@@ -7,11 +7,13 @@ import copy
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from helpers import Keys, line, run_cli
+from helpers import Keys, cli, line, run_cli, seed
 from prep_support import CHAT, sheet, stored
 from topcli.prompt_keys import keep_key
+from topcli.store import Store
 
 
 def test_keep_key_per_question_type() -> None:
@@ -50,3 +52,33 @@ def test_a_prepared_multi_line_answer_says_esc_then_enter_keeps_it(tmp_path: Pat
     assert out.index("Esc then Enter keeps it") < out.index("Prepared by Sam Lee: Grow")
     assert out.index("Prepared by Sam Lee: Grow") < out.index(plain_enter[0])
     assert dict(stored().answer_sources) == {"mood": "prep", "direction": "prep"}
+
+
+# --------------------------------------------------------------------------- near person first
+
+
+def test_a_near_name_without_a_terminal_is_refused_before_missing_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed(monkeypatch, "sam-first.yaml")
+    result = cli("start", "--person", "Sam", "--no-input")
+    assert result.exit_code == 2, result.output
+    assert "is close to someone who is: Sam Lee (id sam-lee)" in result.stderr
+    assert "required questions have no answer" not in result.stderr
+    assert len(Store().session_rows()) == 1
+    # --new-person insists on someone new: then the missing answers are what is left to fix
+    insisted = cli("start", "--person", "Sam", "--new-person", "--no-input")
+    assert insisted.exit_code != 0 and "have no answer" in insisted.stderr
+    # the exact name is the stored person: the missing answers are reported as before
+    exact = cli("start", "--person", "sam lee", "--no-input")
+    assert exact.exit_code != 0 and "have no answer" in exact.stderr
+
+
+def test_without_a_store_the_missing_answers_are_reported_and_no_folder_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "nobody-yet"
+    monkeypatch.setenv("TOPCLI_HOME", str(home))
+    result = cli("start", "--person", "Sam", "--no-input")
+    assert result.exit_code != 0 and "have no answer" in result.stderr
+    assert not home.exists()
