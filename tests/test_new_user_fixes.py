@@ -82,3 +82,41 @@ def test_without_a_store_the_missing_answers_are_reported_and_no_folder_made(
     result = cli("start", "--person", "Sam", "--no-input")
     assert result.exit_code != 0 and "have no answer" in result.stderr
     assert not home.exists()
+
+
+# --------------------------------------------------------------------------- what Ctrl-C does
+
+
+def test_ctrl_c_pauses_a_conversation_and_cancels_anything_else() -> None:
+    from topcli.prompt_keys import ctrl_c_does, taking_notes
+
+    assert ctrl_c_does() == "Ctrl-C cancels"
+    with taking_notes():  # the session runner asks
+        assert ctrl_c_does() == "Ctrl-C pauses"
+    assert ctrl_c_does() == "Ctrl-C cancels"
+
+
+@pytest.mark.e2e
+def test_esc_on_the_delete_confirmation_says_ctrl_c_cancels(home: Path) -> None:
+    import subprocess
+
+    from conftest import FIXED_NOW
+    from helpers import FOLLOWTHROUGH_DATA, Terminal, terminal_env, topcli_executable
+
+    env = terminal_env(home, FIXED_NOW)
+    seeded = subprocess.run(
+        [topcli_executable(), "start", "-a", str(FOLLOWTHROUGH_DATA / "sam-first.yaml")],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    term = Terminal(["people", "delete", "Sam Lee"], env)
+    term.expect("Delete Sam Lee (id sam-lee)")
+    term.keys(Keys.ESC_ENTER)
+    term.expect("Esc does not answer this: press y or n, or Enter for the default; Ctrl-C cancels")
+    term.keys("n")
+    term.expect("Nothing deleted.")
+    assert term.finish() == 0
+    assert "Ctrl-C pauses" not in term.output()
