@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +86,24 @@ def test_reflecting_shows_the_persons_purpose() -> None:
     assert [s.purpose for s in reflection.stages] == [
         s.purpose_for_person for s in default_stages(top)
     ]
+
+
+def test_a_conversation_export_carries_the_key_and_imports_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+
+    import jsonschema
+
+    from exports_support import hold_conversation, import_data
+    from topcli.exporters import json_export
+
+    data = json.loads(json_export.export(hold_conversation(monkeypatch)))
+    jsonschema.Draft202012Validator(json_export.schema()).validate(data)
+    think = data["framework"]["stages"][0]
+    assert think["purpose_for_person"].startswith("A chance to reflect")
+    # imported into another store, the snapshot keeps it
+    monkeypatch.setenv("TOPCLI_HOME", str(tmp_path / "elsewhere"))
+    imported = import_data(data)
+    assert imported.framework.stages[0].purpose_for_person == think["purpose_for_person"]
+    assert imported.framework.to_dict() == data["framework"]
