@@ -151,11 +151,56 @@ def test_reschedule_moves_the_latest_follow_up_by_a_relative_date(alex: str) -> 
     result = cli("plan", "reschedule", "+2", "weeks")  # unquoted: two words, one date
     assert result.exit_code == 0, result.output
     after = Store().load(alex)
-    assert after.followup == "2026-03-16"
-    assert Store().session_row(alex)["followup"] == "2026-03-16"
+    # an offset pushes the follow-up (2026-05-04) back, not two weeks from today (2026-03-02)
+    assert after.followup == "2026-05-18"
+    assert Store().session_row(alex)["followup"] == "2026-05-18"
     assert after.updated_at > before.updated_at
-    assert "moved from 2026-05-04 to 2026-03-16" in result.stdout
-    assert Store().session_edits(alex)[-1]["what"] == "follow-up moved: 2026-05-04 → 2026-03-16"
+    assert "moved from Mon 2026-05-04 to Mon 2026-05-18 (2 weeks later)" in result.stdout
+    assert result.stderr == ""
+    assert Store().session_edits(alex)[-1]["what"] == "follow-up moved: 2026-05-04 → 2026-05-18"
+
+
+@pytest.mark.parametrize("when", ["+2w", "+2 weeks", "2 weeks", "2w", "+14d"])
+def test_every_offset_form_counts_from_the_current_follow_up(alex: str, when: str) -> None:
+    result = cli("plan", "reschedule", alex, when)
+    assert result.exit_code == 0, result.output
+    assert Store().load(alex).followup == "2026-05-18"
+    assert "later)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "when, expected, how",
+    [
+        ("2026-05-20", "2026-05-20", ""),
+        ("tomorrow", "2026-03-03", " (tomorrow, counted from today)"),
+        ("next friday", "2026-03-06", " (next friday, counted from today)"),
+        ("in 2 weeks", "2026-03-16", " (in 2 weeks, counted from today)"),
+    ],
+)
+def test_dates_and_day_names_stay_counted_from_today(
+    alex: str, when: str, expected: str, how: str
+) -> None:
+    result = cli("plan", "reschedule", alex, when)
+    assert result.exit_code == 0, result.output
+    assert Store().load(alex).followup == expected
+    assert f"to {expected}" not in result.stdout  # shown with its weekday
+    assert f" {expected}{how}. Update calendars" in result.stdout
+
+
+def test_moving_the_follow_up_earlier_is_warned_about(alex: str) -> None:
+    result = cli("plan", "reschedule", alex, "next friday")
+    assert result.exit_code == 0, result.output
+    assert "moved from Mon 2026-05-04 to Fri 2026-03-06" in result.stdout
+    assert "warning: 2026-03-06 is earlier than the current follow-up (2026-05-04)" in result.stderr
+    later = cli("plan", "reschedule", alex, "2026-05-20")
+    assert later.exit_code == 0 and "earlier" not in later.stderr
+
+
+def test_an_offset_with_a_bad_unit_is_refused_as_before(alex: str) -> None:
+    result = cli("plan", "reschedule", alex, "+2m")
+    assert result.exit_code == 2
+    assert "could mean minutes or months" in result.stderr
+    assert Store().load(alex).followup == "2026-05-04"
 
 
 def test_reschedule_by_id_and_by_person(alex: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -276,9 +276,11 @@ def test_sessions_show_marks_private_answers(noted: Session) -> None:
     result = run_cli(["sessions", "show", noted.id])
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if "│" in line]
-    marked = [line for line in rows if "(private)" in line]
+    # TOP's own prompts say "(private: never in a shared export)": no second marker added
+    marked = [line for line in rows if "(private" in line]
     assert len(marked) == 3  # the three notes (one skipped), each once
+    assert not any("(private)" in line for line in rows)
     assert "PRIVATE-THINK" in result.stdout and "PRIVATE-PLAN" in result.stdout
     # the shared answers are not marked
     strengths = next(line for line in rows if "What strengths do others rely on" in line)
-    assert "(private)" not in strengths
+    assert "(private" not in strengths

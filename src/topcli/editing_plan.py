@@ -140,12 +140,15 @@ def edit_action(
 
 @dataclass
 class Reschedule:
-    """What ``plan reschedule`` did."""
+    """What ``plan reschedule`` did: ``how`` says how the new date was counted."""
 
     session: Session
     old: str | None
     new: str
     warnings: list[str] = field(default_factory=list)
+    #: ``2 weeks later`` for an offset from the current follow-up; ``next friday, counted from
+    #: today`` for a day named relative to today; empty for an ISO date.
+    how: str = ""
 
     @property
     def nothing(self) -> bool:
@@ -167,13 +170,41 @@ def split_reschedule_args(words: Sequence[str], today: date) -> tuple[str | None
     return None, " ".join(words)
 
 
+def offset_words(when: str) -> str | None:
+    """``2 weeks`` for an offset (``+2w``, ``+2 weeks``, ``2 weeks``), else ``None``.
+
+    "Push it by two weeks" means two weeks after the follow-up as it stands, not after today:
+    counted from today, ``+2 weeks`` could move a follow-up months earlier without a word.
+    ``in 2 weeks`` reads as "from now", so it, ISO dates, ``today``, ``tomorrow`` and weekday
+    names stay counted from today.
+    """
+    from topcli.durations import parse_period
+
+    text = " ".join(when.lower().split())
+    distance = text.removeprefix("+").strip()
+    if not distance[:1].isdigit() or distance.isdecimal():
+        return None
+    try:
+        date.fromisoformat(distance)
+        return None  # an ISO date
+    except ValueError:
+        pass
+    try:
+        return parse_period(distance).words()
+    except UsageError:
+        # a distance parse_date reads but a period does not (1mo 2d): say it as written
+        return distance
+
+
 def reschedule(
     store: Store, session_id: str | None, when: str, *, person: str | None, today: date
 ) -> Reschedule:
     """Move a conversation's follow-up (the latest plan's by default) to ``when``.
 
-    ``when`` takes what the follow-up question takes (``2026-07-01``, ``+2 weeks``,
-    ``next monday``). A weekend or a past date is allowed with a warning.
+    ``when`` takes what the follow-up question takes (``2026-07-01``, ``next monday``), with
+    one difference: an offset (``+2w``, ``+2 weeks``, ``2 weeks``) counts from the current
+    follow-up date (see :func:`offset_words`). A weekend, a past date or a date earlier than
+    the current one is allowed with a warning.
     """
     from topcli.selection import pick_session
 
@@ -188,14 +219,16 @@ def reschedule(
             f"conversation {session.id} with {session.person_name} has no follow-up date yet",
             hint=f"finish it first (it asks for one): topcli resume {session.id}",
         )
+    old = session.answers[question.id]
+    offset = offset_words(when)
+    start = _day(old) if offset is not None else None
     try:
-        new = question.parse(when, today=today)
+        new = question.parse(when, today=start or today)
     except AnswerError as exc:
         raise AnswerError(f"the new follow-up date: {exc.message}", hint=exc.hint) from None
     if new is None:
         raise UsageError("give the new date", hint="e.g. topcli plan reschedule '+2 weeks'")
-    old = session.answers[question.id]
-    result = Reschedule(session, old, new)
+    result = Reschedule(session, old, new, how=_how(when, offset, start))
     if result.nothing:
         return result
     day = date.fromisoformat(new)
@@ -203,8 +236,31 @@ def reschedule(
         result.warnings.append(f"{new} is a {day.strftime('%A')}")
     if day < today:
         result.warnings.append(f"{new} is in the past")
+    old_day = _day(old)
+    if old_day is not None and day < old_day:
+        result.warnings.append(
+            f"{new} is earlier than the current follow-up ({old}); "
+            "to push it back, give an offset such as +2w"
+        )
     store.edit_answers(
         session.id, [(question, new)], [], f"follow-up moved: {old or 'none'} → {new}"
     )
     result.session = store.load(session.id)
     return result
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _how(when: str, offset: str | None, start: date | None) -> str:
+    """How the new date was counted, for the message."""
+    if offset is not None and start is not None:
+        return f"{offset} later"
+    text = " ".join(when.split())
+    if _day(text.lower()) is not None:
+        return ""
+    return f"{text}, counted from today"

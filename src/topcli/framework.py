@@ -337,15 +337,22 @@ class Stage:
     questions: tuple[Question, ...]
     purpose: str = ""
     tips: tuple[str, ...] = ()
+    #: The stage's purpose told to the person (on a preparation sheet); ``purpose`` speaks to
+    #: the leader. Empty when the framework has none: the sheet then shows ``purpose``.
+    purpose_for_person: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "purpose": self.purpose,
-            "tips": list(self.tips),
-            "questions": [q.to_dict() for q in self.questions],
         }
+        # only when set, so snapshots of frameworks without it stay byte-identical
+        if self.purpose_for_person:
+            data["purpose_for_person"] = self.purpose_for_person
+        data["tips"] = list(self.tips)
+        data["questions"] = [q.to_dict() for q in self.questions]
+        return data
 
 
 @dataclass(frozen=True)

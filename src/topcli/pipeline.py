@@ -127,6 +127,9 @@ def hold(
         if not known:
             names.insert(0, "person: who the conversation is with")
         if names:
+            if new.person_row is None and new.person:
+                # a near-duplicate name is the first thing to fix: refuse it before the answers
+                _check_person(new, store)
             raise MissingAnswersError(names, hint=new.missing_hint)
     if on_ready is not None:
         on_ready()
@@ -156,6 +159,26 @@ def hold(
         # kept as prepared, also when paused: 'sessions show' and the export say so
         store.mark_source(session_id, sorted(prompter.kept), "prep")
     return store.load(session_id)
+
+
+def _check_person(new: NewConversation, store: Store | None) -> None:
+    """Without a terminal, refuse a name close to a stored person's (or ``--new-person`` with a
+    taken name) before listing missing answers: fixing those first would only lead to this.
+
+    Without a database yet there is no one to be near, and none is created (a refused start
+    leaves no data folder).
+    """
+    from topcli.people_admin import person_for_conversation
+    from topcli.store import DB_NAME, data_dir
+
+    if store is None and not (data_dir() / DB_NAME).exists():
+        return
+    opened = store if store is not None else Store()
+    try:
+        person_for_conversation(opened, new.person, None, new_person=new.new_person)
+    finally:
+        if store is None:
+            opened.close()
 
 
 def create_with_answers(

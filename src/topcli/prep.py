@@ -91,6 +91,15 @@ def choose_stages(framework: Framework, stage_ids: Sequence[str] | None) -> list
     return stages
 
 
+def stage_purpose(stage: Stage) -> str:
+    """The stage's purpose as the person reads it: a sheet speaks to them, not to the leader.
+
+    A framework's ``purpose`` is written to the leader ("your job here is to listen"), so a stage's
+    ``purpose_for_person`` is used when it has one; otherwise the purpose, as before.
+    """
+    return stage.purpose_for_person or stage.purpose
+
+
 def sheet_questions(stages: Sequence[Stage]) -> list[tuple[Stage, Question]]:
     """The questions on the sheet, in order; their position (from 1) is their number."""
     return [(s, q) for s in stages for q in s.questions if on_sheet(q)]
@@ -241,8 +250,8 @@ def _markdown(
         if not questions:
             continue
         out += [f"## {stage.title}", ""]
-        if stage.purpose:
-            out += [one_line(stage.purpose), ""]
+        if stage_purpose(stage):
+            out += [one_line(stage_purpose(stage)), ""]
         for question in questions:
             out += [
                 f"### {numbers[question.id]}. {one_line(question.prompt)} {{#{question.id}}}",
@@ -293,8 +302,8 @@ def _yaml(
         if not questions:
             continue
         out += ["", f"  # ---- {stage.title} ----"]
-        if stage.purpose:
-            out += _comment(stage.purpose, "  ")
+        if stage_purpose(stage):
+            out += _comment(stage_purpose(stage), "  ")
         for question in questions:
             out += [""]
             out += _comment(f"{numbers[question.id]}. {question.prompt}", "  ")

@@ -260,7 +260,8 @@ def _read_markdown(text: str, where: str, given: Framework | None) -> Prep:
     by_prompt = {_norm(q.prompt): q for q in questions.values()}
     structural = {_norm(TITLE): [INTRO, KEEP_ANCHORS]}
     for stage in framework.stages:
-        structural[_norm(stage.title)] = [stage.purpose]
+        # both texts: sheets written before the stage had a person's purpose show the leader's
+        structural[_norm(stage.title)] = [t for t in (stage.purpose_for_person, stage.purpose) if t]
     hows = {_norm(HOW[q.type](q)) for q in questions.values() if q.type in HOW}
     seen: set[str] = set()
     for section in sections:

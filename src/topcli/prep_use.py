@@ -172,7 +172,8 @@ class PreparedPrompter:
         self.prepared = prepared
         self.kept: set[str] = set()
         self._offered: set[str] = set()
-        self._explained = False
+        #: the keep keys already explained (each said once, at its first prepared question)
+        self._explained: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
         # everything else (begin_stage, ask_person, confirm, choose, console, ...) as it is
@@ -182,7 +183,7 @@ class PreparedPrompter:
         self, question: Question, default: Any, draft: Any = None, keep: KeepDraft | None = None
     ) -> Any:
         qid = question.id
-        self._show(qid)
+        self._show(question)
         if qid not in self.prepared.answers:
             return self.inner.ask(question, default, draft, keep)
         prepared = self.prepared.answers[qid]
@@ -196,18 +197,22 @@ class PreparedPrompter:
             self.kept.discard(qid)
         return value
 
-    def _show(self, qid: str) -> None:
+    def _show(self, question: Question) -> None:
+        from topcli.prompt_keys import keep_key
         from topcli.safetext import printable_markup
 
+        qid = question.id
         prepared = self.prepared
         lines: list[str] = []
         who = printable_markup(prepared.who)
         if qid in prepared.answers:
             shown = prepared.shown.get(qid, as_text(prepared.answers[qid]))
             lines.append(f"[cyan]Prepared by {who}:[/cyan] {printable_markup(shown)}")
-            if not self._explained:
-                lines.append("[dim]  Enter keeps it; change it as you like.[/dim]")
-                self._explained = True
+            # said once per key: Enter on most questions, Esc then Enter on a multi-line one
+            key = keep_key(question.type)
+            if key not in self._explained:
+                lines.append(f"[dim]  {key} keeps it; change it as you like.[/dim]")
+                self._explained.add(key)
         if qid in prepared.unparsed:
             lines.append(
                 f"[cyan]Prepared by {who}[/cyan] [dim](not a valid answer as written; "

@@ -75,6 +75,21 @@ def long_text_hint() -> str:
     return LONG_TEXT_HINT if _TAKING_NOTES.get() else LONG_TEXT_HINT.rsplit("\n", 1)[0]
 
 
+def ctrl_c_does() -> str:
+    """What Ctrl-C does at this prompt: a conversation pauses (to resume later); any other
+    question (a delete's confirmation, ``sessions edit``) is cancelled, with nothing changed."""
+    return "Ctrl-C pauses" if _TAKING_NOTES.get() else "Ctrl-C cancels"
+
+
+def keep_key(question_type: str) -> str:
+    """The key that accepts the answer already in a prompt, as shown to a person.
+
+    A multi-line answer takes Enter as a new line, so it is kept with Esc then Enter; every
+    other prompt (text, list, checkbox, yes/no, date, number) is answered by Enter.
+    """
+    return "Esc then Enter" if question_type == "long_text" else "Enter"
+
+
 #: What Esc or Esc-Enter says on each kind of prompt that cannot be finished with them.
 _STRAY = {
     "select": "Esc does not answer this: pick with Up/Down and Enter",
@@ -143,7 +158,7 @@ def keyed(
 
     stray = _STRAY.get(kind)
     if stray is not None:
-        hint = stray + (f"; {BACK_KEYS} goes back" if back else "") + "; Ctrl-C pauses"
+        hint = stray + (f"; {BACK_KEYS} goes back" if back else "") + "; " + ctrl_c_does()
 
         # not eager: Esc waits to see whether Enter or Up follows
         @bindings.add("escape")

@@ -26,10 +26,15 @@ def reflection_framework(framework: Framework, stages: Sequence[Stage]) -> Frame
     """The framework as far as a preparation sheet goes: the chosen stages, the questions a
     sheet holds (no leader's private notes, no actions or follow-up). Same id and version, so
     the sheet written from it is read against the framework the conversation will use."""
-    from topcli.prep import on_sheet
+    from topcli.prep import on_sheet, stage_purpose
 
+    # the person holds this conversation with themselves: each stage's purpose speaks to them
     kept = tuple(
-        replace(stage, questions=tuple(q for q in stage.questions if on_sheet(q)))
+        replace(
+            stage,
+            purpose=stage_purpose(stage),
+            questions=tuple(q for q in stage.questions if on_sheet(q)),
+        )
         for stage in stages
     )
     return replace(framework, stages=tuple(s for s in kept if s.questions))

@@ -107,8 +107,9 @@ def conversation_table(session: Session) -> Table:
         if question.type == "actions":
             continue
         prompt = question.prompt + (f"  [{question.source}]" if question.source else "")
-        if question.private:
-            # plain text, so every terminal shows it: the leader's notes, never shared
+        if question.private and "(private" not in question.prompt.lower():
+            # plain text, so every terminal shows it: the leader's notes, never shared (unless
+            # the prompt is marked already, as TOP's "(private: never in a shared export)" is)
             prompt += f"  {PRIVATE_MARKER}"
         answer = Text(printable(format_answer(question, value)))
         source = session.answer_sources.get(question.id)

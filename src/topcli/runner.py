@@ -52,9 +52,10 @@ class SessionRunner:
         The walk is a cursor over the framework's questions in order. A back key
         (:class:`GoBack`) moves it to the previous answered question that applies and asks it
         again with its answer as the default; from there every question up to where the
-        person was is asked again the same way (Enter keeps an answer), then the walk goes on
-        as before. An answer that changes what later ``when`` conditions see removes the
-        answers to questions that no longer apply and asks the ones that now do.
+        person was is asked again the same way (Enter keeps an answer, Esc then Enter a
+        multi-line one), then the walk goes on as before. An answer that changes what later
+        ``when`` conditions see removes the answers to questions that no longer apply and asks
+        the ones that now do.
         """
         from topcli.idle_gc import collect_when_idle
 

@@ -27,7 +27,7 @@ from topcli.framework import (
 )
 
 FRAMEWORK_KEYS = ("id", "name", "version", "description", "stages")
-STAGE_KEYS = ("id", "title", "purpose", "tips", "questions")
+STAGE_KEYS = ("id", "title", "purpose", "purpose_for_person", "tips", "questions")
 QUESTION_KEYS = (
     "id",
     "prompt",
@@ -325,6 +325,15 @@ def _stage_from_data(
     if not isinstance(tips, list):
         problems.add(raw, f"'tips' of stage '{sid}' must be a list of text", key="tips")
         tips = []
+    for_person = raw.get("purpose_for_person")
+    if for_person is not None and not isinstance(for_person, str):
+        problems.add(
+            raw,
+            f"'purpose_for_person' of stage '{sid}' must be text",
+            hint="write one paragraph to the person, e.g. with 'purpose_for_person: >-'",
+            key="purpose_for_person",
+        )
+        for_person = None
     raw_questions = raw.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
         problems.add(
@@ -349,6 +358,7 @@ def _stage_from_data(
         id=sid,
         title=title,
         purpose=str(raw.get("purpose") or "").strip(),
+        purpose_for_person=(for_person or "").strip(),
         tips=tuple(str(t) for t in tips),
         questions=tuple(questions),
     )

@@ -240,15 +240,21 @@ def reschedule(
     words: list[str] = typer.Argument(
         ...,
         help="An optional conversation id (default: the latest plan), then the new date: "
-        "2026-07-01, +2 weeks, next monday.",
+        "2026-07-01, next monday, tomorrow (counted from today), or an offset from the "
+        "current follow-up date: +2w, +2 weeks, 2 weeks.",
         metavar="[SESSION_ID] DATE",
     ),
     person: str = typer.Option(
         None, "--person", "-p", help="That person's latest plan.", metavar="NAME"
     ),
 ) -> None:
-    """Move the follow-up conversation to another date (the next .ics export moves the event)."""
+    """Move the follow-up conversation to another date (the next .ics export moves the event).
+
+    An offset such as +2 weeks pushes the follow-up back from the date it has now; a date,
+    a weekday or tomorrow is that day. A date earlier than the current one is warned about.
+    """
     from topcli import clock
+    from topcli.durations import with_weekday
     from topcli.editing_plan import reschedule as move
     from topcli.editing_plan import split_reschedule_args
     from topcli.safetext import printable_markup
@@ -264,7 +270,9 @@ def reschedule(
     if result.nothing:
         console().print(f"The follow-up with {name} is already on {result.new}; nothing changed.")
         return
+    how = f" ({printable_markup(result.how)})" if result.how else ""
     console().print(
-        f"Follow-up with {name} moved from {result.old or 'no date'} to "
-        f"[bold]{result.new}[/bold]. Update calendars with: topcli plan export {ident} --ics"
+        f"Follow-up with {name} moved from {with_weekday(result.old or 'no date')} to "
+        f"[bold]{with_weekday(result.new)}[/bold]{how}. "
+        f"Update calendars with: topcli plan export {ident} --ics"
     )
