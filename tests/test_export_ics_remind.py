@@ -1,14 +1,14 @@
 """``--remind`` and the action reminders: a decision, tested.
 
-``--remind`` sets the follow-up's reminder only; an action (an all-day event) keeps its own at
-09:00 the day before, since "2h before" an all-day event would ring at 22:00 the night before.
-``--remind 0min`` means no reminders (docs/configuration.md): none on the follow-up and none on
-the actions either.
+``--remind`` (and the ``remind`` setting) sets the follow-up's reminder only; an action (an
+all-day event) keeps its own at 09:00 the day before, on purpose: "2h before" an all-day event
+would ring at 22:00 the night before. ``plan export --help`` and docs/exports.md say so.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -47,21 +47,19 @@ def test_remind_moves_the_follow_up_reminder_and_not_the_actions(
         assert found[uid] == [ics.ACTION_TRIGGER] == [timedelta(hours=-15)]
 
 
-def test_remind_zero_means_no_reminders_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    session, found = export(monkeypatch, remind="0min")
-    assert found[f"followup-{session.id}@topcli"] == []
-    assert all(triggers == [] for triggers in found.values())
-
-
-def test_the_remind_setting_zero_turns_reminders_off_too(
+def test_the_remind_setting_leaves_the_actions_reminder_too(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("TOPCLI_REMIND", "0min")
+    monkeypatch.setenv("TOPCLI_REMIND", "3d")
     session, found = export(monkeypatch)
-    assert all(triggers == [] for triggers in found.values())
+    assert found[f"followup-{session.id}@topcli"] == [timedelta(days=-3)]
+    for uid in open_action_uids(session):
+        assert found[uid] == [timedelta(hours=-15)]
 
 
-def test_plan_export_help_says_what_remind_covers() -> None:
+def test_plan_export_help_and_docs_say_what_remind_covers() -> None:
     help_text = " ".join(cli("plan", "export", "--help").stdout.split())
-    assert "0min for none" in help_text
-    assert "Actions keep theirs at 09:00 the day before" in help_text
+    assert "reminder before the follow-up" in help_text
+    assert "Actions (all-day events) keep theirs: 09:00 the day before." in help_text
+    docs = (Path(__file__).parents[1] / "docs" / "exports.md").read_text()
+    assert "`--remind` does not change it, on purpose" in " ".join(docs.split())

@@ -182,8 +182,8 @@ def export(
     remind: str = typer.Option(
         None,
         "--remind",
-        help="Calendar: reminder before the follow-up, e.g. 15min, 2h, 1d; 0min for none "
-        "(setting: remind). Actions keep theirs at 09:00 the day before (0min: none).",
+        help="Calendar: reminder before the follow-up, e.g. 15min, 2h, 1d (setting: remind). "
+        "Actions (all-day events) keep theirs: 09:00 the day before.",
         show_default="1d",
         metavar="DURATION",
     ),

@@ -2,8 +2,7 @@
 
 - The follow-up is a timed event on the plan's follow-up date, in an explicit time zone (the
   user's local zone, or ``--timezone``) with its VTIMEZONE, at ``--time`` (10:00) for
-  ``--duration`` (45 minutes), with a reminder ``--remind`` (1 day) ahead (``0min``: none,
-  for the actions too; see below). A flag not given
+  ``--duration`` (45 minutes), with a reminder ``--remind`` (1 day) ahead. A flag not given
   comes from the settings ``timezone``, ``meeting_time``, ``duration`` and ``remind``
   (environment, then config file; see docs/configuration.md). Its description is
   the plan: every action with its date, success measure and support.
@@ -11,7 +10,6 @@
   support as its description, and a reminder at 09:00 the day before (``TRIGGER:-PT15H``).
   Deliberately not ``--remind``: an all-day event starts at midnight, so "2h before" would ring
   at 22:00 the night before; a working-hours reminder the day before is what a deadline needs.
-  Only ``--remind 0min`` (no reminders) reaches the actions: it turns theirs off as well.
   Done actions keep their event without a reminder; dropped ones, and ones carried over to a
   later plan (which has its own event for them), are ``STATUS:CANCELLED``.
 
@@ -231,12 +229,11 @@ class _Builder:
         # icalendar writes UTC as ...Z without TZID; any other zone needs its VTIMEZONE
         self.tzid = event["DTSTART"].params.get("TZID") or self.tzid
         event.add("status", "CONFIRMED")
-        if self.options.remind:  # 0min: no reminder at all
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Follow-up career conversation with {session.person_name}")
-            alarm.add("trigger", -self.options.remind)
-            event.add_component(alarm)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Follow-up career conversation with {session.person_name}")
+        alarm.add("trigger", -self.options.remind)
+        event.add_component(alarm)
         self.calendar.add_component(event)
         self.dates.append(day)
 
@@ -257,7 +254,7 @@ class _Builder:
         # a dropped action is off; a carried one goes on as another action with its own event
         closed = action["status"] in ("dropped", "carried")
         event.add("status", "CANCELLED" if closed else "CONFIRMED")
-        if action["status"] == "open" and self.options.remind:  # see the module docstring
+        if action["status"] == "open":  # its own reminder, not --remind: see the docstring
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", f"Due tomorrow: {action['what']}")
