@@ -117,7 +117,7 @@ def test_top_conversation_paused_with_ctrl_c_and_resumed(env: dict[str, str]) ->
     term.keys(Keys.CTRL_U, "+6 weeks", Keys.ENTER)
     term.answer("Action 1: how will we know it worked?", "Talk delivered")
     term.answer("Action 1: what support is needed?", "Slide review")
-    term.expect("Action 1 added, due 2026-04-13.")
+    term.expect("Action 1 added, due Mon 2026-04-13.")
     term.answer("Action 2: what will be done?", "")
     term.accept("When shall we meet again to review progress?")
 

@@ -242,7 +242,9 @@ def test_actions_list_at_80_columns_gives_what_the_room(
     widths = {cell.strip(): len(cell) for cell in header.strip("┃").split("┃")}
     assert list(widths) == ["id", "person", "what", "due", "when"]
     # the conversation column made way: "what" is the widest, and wraps rather than crops
-    assert widths["what"] >= 24
+    # (23: the due date's weekday, "Tue 2026-01-20", takes four of the 80 columns)
+    assert widths["what"] >= 23
+    assert widths["due"] == len(" Tue 2026-01-20 ")
     assert widths["what"] == max(widths.values())
     assert "…" not in table
     body = [line for line in table.splitlines() if line.startswith("│")]
@@ -475,3 +477,4 @@ def test_a_follow_up_date_in_the_past_is_allowed_with_a_warning(
     assert result.exit_code == 0
     assert "warning: the follow-up date 2026-02-01 is in the past" in result.stderr
     assert as_json("people", "list")[0]["next"]["state"] == "overdue"
+

@@ -198,7 +198,7 @@ def test_actions_are_entered_one_at_a_time_until_what_is_left_empty() -> None:
     ]
     result = start(*FIRST_STAGE, *SECOND_STAGE, *plan)
     assert result.exit_code == 0, result.output
-    assert "Action 1 added, due 2026-04-13." in result.stdout
+    assert "Action 1 added, due Mon 2026-04-13." in result.stdout
     assert [(a["what"], a["due"], a["success"], a["support"]) for a in only_session().actions] == [
         ("Give a talk", "2026-04-13", "Talk delivered", "Slide review"),
         ("Read a book", "2026-05-01", "", ""),

@@ -34,10 +34,19 @@ Source = Literal["flag", "env", "config", "default"]
 class ConfigError(UsageError):
     """The config file (or a setting's value) is invalid. ``location`` is ``file:line[:col]``."""
 
-    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: str | None = None,
+        hint: str | None = None,
+        key: str | None = None,
+    ):
         super().__init__(f"{location}: {message}" if location else message, hint=hint)
         self.location = location
         self.reason = message
+        #: The setting the problem is about, when there is one (``doctor`` names its fix).
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -286,28 +295,49 @@ def parse(text: str, path: Path) -> ConfigFile:
             location=location,
             hint="fix it with 'topcli config edit' (settings look like: remind = \"1d\")",
         ) from None
-    lines = key_lines(text)
+    values, problems = check_values(data, key_lines(text), path)
+    if problems:
+        raise problems[0]
+    return ConfigFile(path, values, key_lines(text))
+
+
+def check_values(
+    data: dict[str, Any], lines: dict[str, int], path: Path
+) -> tuple[dict[str, str], list[ConfigError]]:
+    """The valid settings of parsed ``data`` and a :class:`ConfigError` for each bad one.
+
+    :func:`parse` stops at the first problem; ``topcli doctor`` lists them all, so one run
+    shows everything to fix.
+    """
     values: dict[str, str] = {}
+    problems: list[ConfigError] = []
     for name, raw in data.items():
         location = f"{path}:{lines.get(name, 1)}"
         key = KEYS.get(name)
         if key is None:
-            raise ConfigError(
-                f"unknown setting '{name}'{did_you_mean(name, KEYS)}",
-                location=location,
-                hint="the settings are: " + ", ".join(KEYS),
+            problems.append(
+                ConfigError(
+                    f"unknown setting '{name}'{did_you_mean(name, KEYS)}",
+                    location=location,
+                    hint="the settings are: " + ", ".join(KEYS),
+                    key=name,
+                )
             )
-        if not isinstance(raw, str):
-            raise ConfigError(
-                f"{name} must be a string in quotes, not {_toml_type(raw)}",
-                location=location,
-                hint=f'write it as {name} = "{key.default or "..."}"',
+        elif not isinstance(raw, str):
+            problems.append(
+                ConfigError(
+                    f"{name} must be a string in quotes, not {_toml_type(raw)}",
+                    location=location,
+                    hint=f'write it as {name} = "{key.default or "..."}"',
+                    key=name,
+                )
             )
-        try:
-            values[name] = key.validate(raw)
-        except ValueError as exc:
-            raise ConfigError(f"{name}: {exc}", location=location) from None
-    return ConfigFile(path, values, lines)
+        else:
+            try:
+                values[name] = key.validate(raw)
+            except ValueError as exc:
+                problems.append(ConfigError(f"{name}: {exc}", location=location, key=name))
+    return values, problems
 
 
 def _toml_type(value: Any) -> str:

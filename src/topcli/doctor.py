@@ -13,6 +13,9 @@ checks, and why:
 * **permissions**: career notes are personal: the database and its backups 0600, the data
   folder 0700 when it is topcli's own (a shared folder like ``/tmp`` is left alone, as topcli
   itself does), all owned by the user running topcli.
+* **config**: the config file parses, names only known settings with valid values, and its
+  ``framework`` is one topcli knows; the same for ``TOPCLI_<KEY>`` variables (a command that
+  needs a setting stops on the first bad one; the doctor lists them all).
 * **frameworks**: every built-in and plugin framework loads, validates, and takes the plugins'
   questions.
 * **plugins**: what loading them warned about (an import error, an invalid contribution).
@@ -38,11 +41,12 @@ from topcli.errors import (
     PluginError,
     StorageError,
     TopcliError,
+    UsageError,
 )
 from topcli.wording import plural
 
 #: The areas in the order they are checked and shown; the first three are the user's data.
-AREAS = ("database", "permissions", "temp files", "frameworks", "plugins")
+AREAS = ("database", "permissions", "temp files", "config", "frameworks", "plugins")
 DATA_AREAS = frozenset(AREAS[:3])
 
 
@@ -83,6 +87,7 @@ def examine(home: Path | None = None, *, here: Path | None = None) -> Report:
         _check_database,
         _check_permissions,
         lambda r: _check_temp_files(r, here if here is not None else Path.cwd()),
+        _check_config,
         _check_frameworks_and_plugins,
     ]
     for check in checks:
@@ -102,6 +107,8 @@ def exit_error(report: Report) -> TopcliError | None:
         return StorageError(message, hint=hint)
     if "frameworks" in areas:
         return FrameworkError(message, hint=hint)
+    if "config" in areas:
+        return UsageError(message, hint=hint)
     return PluginError(message, hint=hint)
 
 
@@ -277,6 +284,7 @@ def _columns(db: sqlite3.Connection) -> dict[str, list[str]]:
 
 
 def _check_permissions(report: Report) -> None:
+    from topcli.config import config_path
     from topcli.safefiles import TEMP_PREFIX
     from topcli.store import DB_NAME
 
@@ -304,8 +312,9 @@ def _check_permissions(report: Report) -> None:
                 f"{path} belongs to another user (uid {info.st_uid})",
                 f"chown {_user_name(uid)} {path}",
             )
+    settings = config_path()  # under TOPCLI_HOME it is topcli's own file too
     ours = not home.is_symlink() and all(
-        p.name.startswith((DB_NAME, TEMP_PREFIX)) for p in home.iterdir()
+        p.name.startswith((DB_NAME, TEMP_PREFIX)) or p == settings for p in home.iterdir()
     )
     mode = stat.S_IMODE(home.stat().st_mode)
     if ours and mode & 0o077:
@@ -345,6 +354,22 @@ def _check_temp_files(report: Report, here: Path) -> None:
         )
     if not stale:
         report.ok("temp files", "none left behind")
+
+
+# --------------------------------------------------------------------------- config
+
+
+def _check_config(report: Report) -> None:
+    from topcli.config import config_path
+    from topcli.config_check import problems
+
+    path = config_path()
+    found = problems(path)
+    for problem in found:
+        report.problem("config", problem.message, problem.fix)
+    if not found:
+        state = "settings valid" if path.exists() else "no file (the defaults apply)"
+        report.ok("config", f"{state} ({path})")
 
 
 # --------------------------------------------------------------------------- plugins

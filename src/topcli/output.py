@@ -45,11 +45,16 @@ _ESCAPE_TABLE = str.maketrans(_ESCAPES)  # one C call per cell: listings print 5
 
 @dataclass
 class Table:
-    """What a listing shows: named columns and rows of text (one string per column)."""
+    """What a listing shows: named columns and rows of text (one string per column).
+
+    ``dates`` names the columns of ISO dates: a terminal shows them with their weekday
+    (``Mon 2026-06-01``, as a person plans with them); plain output keeps the ISO date.
+    """
 
     columns: Sequence[str]
     rows: list[Sequence[str]] = field(default_factory=list)
     title: str | None = None
+    dates: Sequence[str] = ()
 
     def add_row(self, *cells: str) -> None:
         if len(cells) != len(self.columns):
@@ -169,12 +174,28 @@ def render_rich(table: Table, width: int, *, colour: bool = False) -> str:
 
 def render(table: Table, *, width: int, mode: Mode | None = None, colour: bool = False) -> str:
     """``table`` as text for a screen ``width`` columns wide (or as ``mode`` if given)."""
-    mode = mode or choose_mode(table, width=width)
     if mode == "plain":
         return render_plain(table)
+    table = with_weekdays(table)
+    mode = mode or choose_mode(table, width=width)
     if mode == "stacked":
         return render_stacked(table, width)
     return render_rich(table, width, colour=colour)
+
+
+def with_weekdays(table: Table) -> Table:
+    """``table`` for a person: each ISO date in its :attr:`~Table.dates` columns with its
+    weekday. Other cells (``-``, a date and time) are left as they are."""
+    picked = [i for i, name in enumerate(table.columns) if name in table.dates]
+    if not picked:
+        return table
+    from topcli.durations import with_weekday
+
+    rows = [
+        tuple(with_weekday(cell) if i in picked else cell for i, cell in enumerate(row))
+        for row in table.rows
+    ]
+    return Table(table.columns, rows, table.title)
 
 
 def is_terminal(stream: TextIO) -> bool:

@@ -114,7 +114,8 @@ class ActionsAsker:
                 if field == 0 and not value:
                     return actions
                 if name == "due":  # kept as the date it is, not "+6 weeks" from another day
-                    value = self._date(value)
+                    typed, value = value, self._date(value)
+                    self._said_date(typed, value)
                 partial[name] = value
                 if field < len(FIELDS) - 1:
                     field += 1
@@ -152,14 +153,21 @@ class ActionsAsker:
     def _added(self, typed: Mapping[str, Any], n: int) -> dict[str, Any]:
         console = self.prompter.console
         action = parse_action(dict(typed), today=self.today)
-        # a relative date ("+6 weeks") is shown as the date it became
-        console.print(f"[dim]  Action {n} added, due {action['due']}.[/dim]")
-        if action["due"] < self.today.isoformat():
-            console.print(
-                f"[yellow]  Note: {action['due']} is in the past; the action is kept and "
+        from topcli.durations import with_weekday
+
+        # a relative date ("+6 weeks") is shown as the date it became, with its weekday
+        console.print(f"[dim]  Action {n} added, due {with_weekday(action['due'])}.[/dim]")
+        return action
+
+    def _said_date(self, typed: str, due: str) -> None:
+        """Right after 'by when': the date a free-form answer became, and a note when it is in
+        the past (allowed: a late plan is recorded late; the action shows as overdue)."""
+        self.prompter.echo_date(typed, due)
+        if due < self.today.isoformat():
+            self.prompter.console.print(
+                f"[yellow]  Note: {due} is in the past; the action is kept and "
                 "will show as overdue.[/yellow]"
             )
-        return action
 
     def _date(self, text: str) -> str:
         from topcli.durations import parse_date

@@ -273,7 +273,21 @@ class TerminalPrompter:
             return question.parse(self._ask_long(question, default), today=self.today)
         kind = _KIND.get(question.type, "text")
         raw = self.run_prompt(self._build(question, default), kind=kind, back=True)
-        return question.parse(raw, today=self.today)
+        answer = question.parse(raw, today=self.today)
+        if question.type in ("date", "followup") and answer:  # framework.DATE_TYPES
+            self.echo_date(raw, answer)
+        return answer
+
+    def echo_date(self, typed: Any, day: str) -> None:
+        """Say the date a free-form answer became ("next friday" -> ``Fri 2026-03-06``), right
+        after it is typed, so a surprise is caught while the question is still fresh."""
+        text = " ".join(str(typed).split())
+        if text == day:
+            return
+        from topcli.durations import with_weekday
+        from topcli.safetext import printable_markup
+
+        self.console.print(f"[dim]  {printable_markup(text)} → {with_weekday(day)}[/dim]")
 
     def _ask_long(self, question: Question, default: Any) -> Any:
         """A multi-line answer; Ctrl-X Ctrl-E (or the config setting) brings in the editor."""

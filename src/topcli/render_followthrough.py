@@ -52,7 +52,7 @@ SESSION_COLUMNS = ("id", "person", "framework", "started", "status", "follow-up"
 
 def sessions_table(summaries: Sequence[Mapping[str, Any]]) -> Table:
     """``sessions list``: rows of :meth:`~topcli.store.Store.conversation_summaries`."""
-    return Table(SESSION_COLUMNS, [session_row(s) for s in summaries])
+    return Table(SESSION_COLUMNS, [session_row(s) for s in summaries], dates=("follow-up",))
 
 
 def session_row(s: Mapping[str, Any]) -> tuple[str, ...]:
@@ -88,7 +88,7 @@ def session_json(s: Mapping[str, Any]) -> dict[str, Any]:
 def actions_table(items: Sequence[ActionItem], today: date, *, wide: bool = True) -> Table:
     """``actions list``: one row per action; the conversation column only when ``wide``."""
     columns = ["id", "person", "what", "due", "when"] + (["conversation"] if wide else [])
-    out = Table(columns)
+    out = Table(columns, dates=("due",))
     for item in items:
         due = item.action["due"]
         if item.is_open:
@@ -108,7 +108,7 @@ def followup_table(report: FollowupReport) -> Table:
     or the first few a terminal shows)."""
     until = report.until
     title = "Everything scheduled" if until is None else f"Overdue and due by {until}"
-    out = Table(["when", "date", "person", "what", "id"], title=title)
+    out = Table(["when", "date", "person", "what", "id"], title=title, dates=("date",))
     for item in report.items:
         out.add_row(
             describe_days(item.days(report.today)),
@@ -136,7 +136,8 @@ def people_table(summary: Sequence[Mapping[str, Any]]) -> Table:
             "in progress",
             "open",
             "overdue",
-        ]
+        ],
+        dates=("last conversation", "next"),
     )
     for entry in summary:
         last, nxt = entry["last"], entry["next"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import typer
 
 from topcli import completion
@@ -208,5 +211,16 @@ def edit(
     console().print(
         f"Action {action['id']} ('{printable_markup(str(action['what']))}', "
         f"{printable_markup(str(action['person_name']))}): "
-        f"{printable_markup(result.note())}."
+        f"{printable_markup(_with_weekdays(result.note(), result.before, result.changes))}."
     )
+
+
+def _with_weekdays(note: str, before: Mapping[str, Any], changes: Mapping[str, str]) -> str:
+    """The edit as the terminal says it: a moved due date with its weekdays (the note stored
+    on the action, like every export, keeps ISO dates)."""
+    if "due" not in changes:
+        return note
+    from topcli.durations import with_weekday
+
+    old, new = str(before["due"]), changes["due"]
+    return note.replace(f"due {old} → {new}", f"due {with_weekday(old)} → {with_weekday(new)}")

@@ -63,7 +63,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "plugins": LazyCommand("plugins", "Inspect plugins."),
     "doctor": LazyCommand(
         "doctor",
-        "Check the database, permissions, frameworks, plugins and leftover files; say how to fix.",
+        "Check data, permissions, config, frameworks, plugins and temp files; say how to fix.",
     ),
     "config": LazyCommand(
         "config",

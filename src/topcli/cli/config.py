@@ -81,9 +81,16 @@ def set_(
     key: str = _KEY,
     value: str = typer.Argument(..., help="The new value, checked before it is written."),
 ) -> None:
-    """Check a value and write it to the config file (other lines and comments are kept)."""
+    """Check a value and write it to the config file (other lines and comments are kept).
+
+    A framework must be one topcli knows: a built-in or plugin id, or an existing file.
+    """
     from topcli import config_file
 
+    if key == "framework":
+        from topcli.config_check import check_framework
+
+        value = check_framework(value)
     path, stored = config_file.set_value(key, value)
     typer.echo(f"{key} = {stored}  (in {path})")
 

@@ -1,4 +1,4 @@
-"""``topcli doctor``: check the data folder, the database, frameworks and plugins."""
+"""``topcli doctor``: check the data folder, the database, config, frameworks and plugins."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ def register(app: typer.Typer) -> None:
 
 
 def doctor() -> None:
-    """Check the database, permissions, frameworks, plugins and leftover files; say how to fix.
+    """Check data, permissions, config, frameworks, plugins and temp files; say how to fix.
 
     Changes nothing. Exit 0 when everything looks healthy; otherwise every problem is listed
     with its fix, and the exit code is 5 for the data (database, permissions, temp files),
-    else 3 for frameworks or 6 for plugins.
+    else 3 for frameworks, 2 for the config file or 6 for plugins.
     """
     from topcli.doctor import AREAS, examine, exit_error
     from topcli.safetext import printable_markup

@@ -182,7 +182,8 @@ def export(
     remind: str = typer.Option(
         None,
         "--remind",
-        help="Calendar: reminder before the follow-up, e.g. 15min, 2h, 1d (setting: remind).",
+        help="Calendar: reminder before the follow-up, e.g. 15min, 2h, 1d (setting: remind). "
+        "Actions (all-day events) keep theirs: 09:00 the day before.",
         show_default="1d",
         metavar="DURATION",
     ),

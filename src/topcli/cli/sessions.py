@@ -71,9 +71,9 @@ def list_sessions(
     if how.limit is None and not how.terminal:  # everything, piped: written as it is read
         write_plain(SESSION_COLUMNS, (session_row(s) for s in chain([first], rows)))
         return
-    from topcli.output import Table
+    from topcli.render_followthrough import sessions_table
 
-    table = Table(SESSION_COLUMNS, [session_row(s) for s in chain([first], rows)])
+    table = sessions_table(list(chain([first], rows)))
     total = len(table.rows) if how.limit is None else store.conversation_count(person_id=pid)
     how.show(table, total)
 

@@ -8,6 +8,8 @@
   the plan: every action with its date, success measure and support.
 - Each action is an all-day event on its due date, with the action, success measure and
   support as its description, and a reminder at 09:00 the day before (``TRIGGER:-PT15H``).
+  Deliberately not ``--remind``: an all-day event starts at midnight, so "2h before" would ring
+  at 22:00 the night before; a working-hours reminder the day before is what a deadline needs.
   Done actions keep their event without a reminder; dropped ones, and ones carried over to a
   later plan (which has its own event for them), are ``STATUS:CANCELLED``.
 
@@ -252,7 +254,7 @@ class _Builder:
         # a dropped action is off; a carried one goes on as another action with its own event
         closed = action["status"] in ("dropped", "carried")
         event.add("status", "CANCELLED" if closed else "CONFIRMED")
-        if action["status"] == "open":
+        if action["status"] == "open":  # its own reminder, not --remind: see the docstring
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", f"Due tomorrow: {action['what']}")
