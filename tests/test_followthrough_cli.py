@@ -477,4 +477,3 @@ def test_a_follow_up_date_in_the_past_is_allowed_with_a_warning(
     assert result.exit_code == 0
     assert "warning: the follow-up date 2026-02-01 is in the past" in result.stderr
     assert as_json("people", "list")[0]["next"]["state"] == "overdue"
-
