@@ -192,7 +192,7 @@ KEYS: dict[str, Key] = {
         Key("duration", "Length of calendar events.", duration_validator(("min", "h")), "45min"),
         Key(
             "remind",
-            "Calendar reminder before an event (0min for none).",
+            "Calendar reminder before an event (0min: as it starts).",
             duration_validator(("min", "h", "d", "w"), allow_zero=True),
             "1d",
         ),

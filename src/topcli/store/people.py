@@ -73,16 +73,19 @@ class PeopleMixin:
             raise UsageError(
                 "the person's name is empty", hint="give a name, e.g. --person 'Sam Lee'"
             )
-        exact = self._matching(name, partial=False)
-        if len(exact) == 1:
-            return exact[0]
-        if len(exact) > 1:
-            listing = ", ".join(f"{p['id']}" for p in exact)
-            raise UsageError(
-                f"there are {len(exact)} people called '{name}' (ids: {listing})",
-                hint="give the id with --person",
-            )
-        return self.add_person(name)
+        # looked up and added under the write lock: two commands starting a first conversation
+        # with the same new person at once find one person, never "UNIQUE constraint failed"
+        with self.transaction():
+            exact = self._matching(name, partial=False)
+            if len(exact) == 1:
+                return exact[0]
+            if len(exact) > 1:
+                listing = ", ".join(f"{p['id']}" for p in exact)
+                raise UsageError(
+                    f"there are {len(exact)} people called '{name}' (ids: {listing})",
+                    hint="give the id with --person",
+                )
+            return self.add_person(name)
 
     def add_person(self, name: str, person_id: str | None = None) -> sqlite3.Row:
         if person_id is None:
