@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from topcli.durations import parse_span, parse_time
 from topcli.errors import UsageError
+from topcli.exporters.ics_text import action_description, followup_description
 
 if TYPE_CHECKING:
     from topcli.session import Session
@@ -429,53 +430,6 @@ def _utc(stamp: str) -> datetime:
     except (OverflowError, ValueError):
         edge = datetime.max if value.year > 1 else datetime.min
         return edge.replace(microsecond=0, tzinfo=UTC)
-
-
-# --------------------------------------------------------------------------- descriptions
-
-
-def followup_description(session: Session) -> str:
-    """The plan summary, for the follow-up event: what was agreed and when."""
-    framework = session.framework
-    lines = [
-        f"Follow-up career conversation with {session.person_name}, to review the plan agreed "
-        f"on {session.started_at[:10]} ({framework.name} {framework.version}).",
-    ]
-    if session.actions:
-        lines += ["", "Actions:"]
-        for n, action in enumerate(session.actions, start=1):
-            status = "" if action["status"] == "open" else f" [{action['status']}]"
-            lines.append(f"{n}. {action['what']} (by {action['due']}){status}")
-            if action["success"]:
-                lines.append(f"   Success measure: {action['success']}")
-            if action["support"]:
-                lines.append(f"   Support: {action['support']}")
-    else:
-        lines += ["", "No actions were agreed."]
-    lines += ["", f"topcli conversation {session.id}: topcli sessions show {session.id}"]
-    return "\n".join(lines)
-
-
-def action_description(session: Session, action: dict[str, Any]) -> str:
-    """One action: what, by when, how we'll know it worked, and the support agreed."""
-    lines = [
-        action["what"],
-        "",
-        f"Due: {action['due']}",
-        f"Success measure: {action['success'] or '(not set)'}",
-        f"Support: {action['support'] or '(none)'}",
-        f"Status: {action['status']}",
-    ]
-    if action["notes"]:
-        note = action["notes"][-1]
-        if note["text"]:
-            lines.append(f"Latest note ({note['at'][:10]}): {note['text']}")
-    lines += [
-        "",
-        f"From the career conversation with {session.person_name} on "
-        f"{session.started_at[:10]} (topcli conversation {session.id}, action {action['id']}).",
-    ]
-    return "\n".join(lines)
 
 
 #: The registered instance (defaults; the CLI applies flags with ``with_options``).
