@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import gc
 import io
+import os
 import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,8 +24,14 @@ from exports_support import GOLDEN_ZONE, fixture_data, import_data
 from helpers import file_mode, run_cli
 from topcli import hookimpl
 from topcli.errors import ExportError
-from topcli.exporters import Exporter, ics, json_export, markdown
-from topcli.exporters.service import _Printable, get_exporter, prepare, render
+from topcli.exporters import Exporter, RegisteredExporter, ics, json_export, markdown
+from topcli.exporters.service import (
+    _Printable,
+    get_exporter,
+    prepare,
+    render,
+    stream_to_stdout,
+)
 from topcli.plugins import get_plugins
 from topcli.safefiles import TEMP_PREFIX, private_writer
 from topcli.selection import StoredSessions, pick_sessions
@@ -330,12 +337,46 @@ def test_a_plugin_with_only_export_many_gets_a_list(several: list[Session]) -> N
     exporter = Exporter(
         name="ids", suffix=".txt", description="ids", export=str, export_many=export_many
     )
-    from topcli.exporters import RegisteredExporter
-
     entry = RegisteredExporter(exporter, plugin="p", origin="file /p.py")
     data = render(entry, StoredSessions(Store(), [s.id for s in several]), every=True)
     assert data.decode() == "".join(s.id + "\n" for s in several)
     assert isinstance(got[0], list)
+
+
+def test_a_reader_that_stops_early_is_no_error(several: list[Session]) -> None:
+    """``topcli plan export --all --json | head``: the export stops quietly, exit code 0."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TOPCLI_PLUGINS="")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "topcli", "plan", "export", "--all", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.read(100)
+    child.stdout.close()
+    stderr = child.stderr.read()
+    assert child.wait(timeout=60) == 0, stderr
+    assert stderr == b""
+
+
+def test_a_plugin_writing_to_a_closed_pipe_is_not_blamed(
+    several: list[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    def closed(sessions: Any, out: Any) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    entry = RegisteredExporter(
+        Exporter(name="x", suffix=".x", description="x", export=str, write_many=closed),
+        plugin="p",
+        origin="file /p.py",
+    )
+    writer = prepare(entry, several, every=True)
+    stream_to_stdout(writer)  # quietly: the reader went away
+    assert capsys.readouterr().err == ""
 
 
 # --------------------------------------------------------------------------- a terminal

@@ -220,8 +220,8 @@ def _call(entry: RegisteredExporter, function: Callable[[Any], Any], argument: A
     try:
         with plugin_code():
             return function(argument)
-    except (TopcliError, KeyboardInterrupt):
-        raise
+    except (TopcliError, KeyboardInterrupt, BrokenPipeError):
+        raise  # a closed pipe on standard output is the reader's doing, not the plugin's
     except BaseException as exc:
         if entry.builtin:
             raise
@@ -276,8 +276,17 @@ def stream_to_stdout(writer: Writer) -> None:
     out: BinaryIO = sys.stdout.buffer
     if sys.stdout.isatty():
         out = _Printable(out)  # type: ignore[assignment]
-    writer(out)
-    out.flush()
+    try:
+        writer(out)
+        out.flush()
+    except BrokenPipeError:
+        # the reader stopped reading (``| head``): nothing more to write, and no error; what
+        # is still buffered goes nowhere, so that exiting does not fail on it again
+        import contextlib
+        import os
+
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class _Printable:
