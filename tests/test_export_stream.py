@@ -132,6 +132,24 @@ def test_streamed_calendar_refuses_before_the_first_byte(several: list[Session])
     assert out.getvalue() == b""
 
 
+def test_a_date_no_calendar_can_hold_is_refused_before_the_first_byte(
+    several: list[Session],
+) -> None:
+    """Checked in the first pass, as the whole-calendar build checked it (open events only)."""
+    exporter = ics.EXPORTER.with_options(timezone="UTC")
+    latest = next(s for s in several if s.id == "b0000002")
+    latest.actions[2]["due"] = "9500-01-01"
+    closed = next(s for s in several if s.id == "b0000001")
+    closed.actions[0]["due"] = "9600-01-01"  # done: no event, so never checked
+    out = io.BytesIO()
+    with pytest.raises(ExportError, match=r"action xb22 is on 9500-01-01") as streamed_error:
+        exporter.write_many(several, out)
+    assert out.getvalue() == b""
+    with pytest.raises(ExportError) as whole_error:
+        whole_calendar(exporter, several)
+    assert streamed_error.value.message == whole_error.value.message
+
+
 def test_streamed_json_is_the_bundle_byte_for_byte(several: list[Session]) -> None:
     assert streamed(json_export.write_many, several) == json_export.export_many(several).encode()
     assert streamed(json_export.write_many, several[:1]) == (

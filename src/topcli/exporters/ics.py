@@ -181,7 +181,7 @@ class IcsExporter:
         builder = _Builder(self._options(), title="Career plans")
         out.write(builder.header(survey.dates(), survey.first_followup()))
         for session in sessions:
-            if survey.latest[session.person_id][1] == session.id:
+            if survey.is_latest(session):
                 event = builder.followup_event(session)
                 if event is not None:
                     out.write(event.to_ical())
@@ -195,46 +195,57 @@ class IcsExporter:
 
 @dataclass
 class _Survey:
-    """What the first pass of :meth:`IcsExporter.write_many` keeps: little per conversation."""
+    """What the first pass of :meth:`IcsExporter.write_many` keeps: one entry per person and
+    one per open action, never one per conversation."""
 
-    #: person id -> (started_at, id) of their latest conversation.
-    latest: dict[str, tuple[str, str]]
+    #: person id -> (started_at, id, follow-up) of their latest conversation so far; the
+    #: follow-up, if it has one, is (its place in the export, the date as stored).
+    latest: dict[str, tuple[str, str, tuple[int, str] | None]]
     #: ids of actions carried over to a later plan.
     carried: set[str]
-    #: in export order: (kind, whose, date as stored, what) of each possible event.
-    candidates: list[tuple[str, str, str, str]]
+    #: (place in the export, id, due date as stored) of each open action with a due date.
+    actions: list[tuple[int, str, str]]
 
     @classmethod
     def of(cls, sessions: Iterable[Session]) -> _Survey:
         survey = cls({}, set(), [])
+        place = 0
         for session in sessions:
+            followup = None
+            if session.followup:
+                followup, place = (place, session.followup), place + 1
             current = survey.latest.get(session.person_id)
             if current is None or session.started_at >= current[0]:
-                survey.latest[session.person_id] = (session.started_at, session.id)
-            if session.followup:
-                what = f"the follow-up of conversation {session.id}"
-                survey.candidates.append(("followup", session.id, session.followup, what))
+                survey.latest[session.person_id] = (session.started_at, session.id, followup)
             for action in session.actions:
                 if action["carried_from"]:
                     survey.carried.add(action["carried_from"])
                 if action["status"] == "open" and action.get("due"):
-                    what = f"action {action['id']}"
-                    survey.candidates.append(("action", action["id"], action["due"], what))
-        latest_ids = {ident for _, ident in survey.latest.values()}
-        survey.candidates = [
-            c
-            for c in survey.candidates
-            if (c[1] in latest_ids if c[0] == "followup" else c[1] not in survey.carried)
-        ]
+                    survey.actions.append((place, action["id"], action["due"]))
+                    place += 1
         return survey
+
+    def is_latest(self, session: Session) -> bool:
+        return self.latest[session.person_id][1] == session.id
+
+    def events(self) -> list[tuple[str, str, str]]:
+        """(kind, id, date as stored) of every event the calendar will hold, in export order."""
+        followups = [(f[0], "followup", i, f[1]) for _, i, f in self.latest.values() if f]
+        actions = [(n, "action", i, due) for n, i, due in self.actions if i not in self.carried]
+        return [event[1:] for event in sorted(followups + actions)]
 
     def dates(self) -> list[date]:
         """The day of every event the calendar will hold (checked, in export order)."""
-        return [_on_calendar(iso, what) for _, _, iso, what in self.candidates]
+        return [
+            _on_calendar(
+                iso, f"the follow-up of conversation {i}" if kind == "followup" else f"action {i}"
+            )
+            for kind, i, iso in self.events()
+        ]
 
     def first_followup(self) -> date | None:
         """The day of the first follow-up event (it decides whether a VTIMEZONE is needed)."""
-        for kind, _, iso, _ in self.candidates:
+        for kind, _, iso in self.events():
             if kind == "followup":
                 return date.fromisoformat(iso)
         return None
