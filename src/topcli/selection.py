@@ -36,7 +36,7 @@ def pick_session(store: Store, session_id: str | None, *, person: str | None = N
     return store.load(picked)
 
 
-class StoredSessions:
+class StoredSessions(Collection[Session]):
     """Conversations read from the store one at a time, as they are reached: ``--all`` at any
     size holds one conversation in memory, not all of them.
 
@@ -54,6 +54,9 @@ class StoredSessions:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, Session) and item.id in self.ids
 
 
 def pick_sessions(
