@@ -15,7 +15,9 @@ import contextlib
 import os
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from topcli.errors import ExportError
 
@@ -25,6 +27,8 @@ TEMP_PREFIX = ".topcli-tmp-"
 STALE_AFTER_SECONDS = 60.0
 
 _EXISTS_HINT = "add --force to overwrite it"
+#: Bytes buffered before a write reaches the temporary file.
+_CHUNK = 64 * 1024
 
 
 def _kind(mode: int) -> str | None:
@@ -80,7 +84,21 @@ def write_private(path: str | Path, data: bytes, *, force: bool) -> None:
     bytes go to ``.topcli-tmp-*`` in the same folder, are fsynced, and replace ``path`` in one
     rename, so a full disk, Ctrl-C or a crash never leaves half a file under the real name.
     Without ``force`` the final step is a hard link, which never replaces a file that appeared
-    meanwhile.
+    meanwhile. :func:`private_writer` is the same for data written piece by piece.
+    """
+    with private_writer(path, force=force) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def private_writer(path: str | Path, *, force: bool) -> Iterator[BinaryIO]:
+    """A binary stream that becomes ``path`` all-or-nothing when the ``with`` block ends.
+
+    The same checks and steps as :func:`write_private`, for an export too big to hold in
+    memory: the caller writes it in pieces into the temporary file, which is fsynced and renamed
+    into place only after the block ends without an exception. Whatever the block raises, the
+    temporary file is removed and ``path`` is left as it was. A write that fails (a full disk)
+    becomes an :class:`ExportError` naming ``path``.
     """
     path = Path(path)
     folder = path.parent
@@ -103,8 +121,8 @@ def write_private(path: str | Path, data: bytes, *, force: bool) -> None:
         ) from None
     temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        with os.fdopen(handle, "wb", buffering=_CHUNK) as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         _move_into_place(temp, path, force=force)

@@ -7,6 +7,8 @@ conversation picked is read whole.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Sequence
+
 from topcli.errors import NotFoundError, UsageError
 from topcli.session import Session
 from topcli.store import Store
@@ -34,19 +36,42 @@ def pick_session(store: Store, session_id: str | None, *, person: str | None = N
     return store.load(picked)
 
 
+class StoredSessions(Collection[Session]):
+    """Conversations read from the store one at a time, as they are reached: ``--all`` at any
+    size holds one conversation in memory, not all of them.
+
+    Iterating again reads them again (an exporter may make two passes, the calendar does), in
+    the same order; ``len`` is known up front from the ids.
+    """
+
+    def __init__(self, store: Store, ids: Sequence[str]) -> None:
+        self._store = store
+        self.ids = list(ids)
+
+    def __iter__(self) -> Iterator[Session]:
+        for ident in self.ids:
+            yield self._store.load(ident)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, Session) and item.id in self.ids
+
+
 def pick_sessions(
     store: Store, session_id: str | None, *, person: str | None = None, every: bool = False
-) -> list[Session]:
+) -> Collection[Session]:
     """The conversations to export: as :func:`pick_session`, or with ``every`` all of them
-    (``person``'s, if given), oldest first."""
+    (``person``'s, if given), oldest first, read lazily (:class:`StoredSessions`)."""
     if not every:
         return [pick_session(store, session_id, person=person)]
     if session_id:
         raise UsageError("give a conversation id or --all, not both")
-    rows = store.session_rows(person_id=_person_id(store, person))
-    if not rows:
+    ids = store.session_ids(person_id=_person_id(store, person))
+    if not ids:
         raise _none_yet()
-    return [store.load(row["id"]) for row in rows]
+    return StoredSessions(store, ids)
 
 
 def _person_id(store: Store, person: str | None) -> str | None:

@@ -25,6 +25,7 @@ def register_exporters(register: Callable[[Any], None]) -> None:
             description="JSON: the complete record, for backups and other tools",
             export=json_export.export,
             export_many=json_export.export_many,
+            write_many=json_export.write_many,
             needs_plan=False,
             includes_private=True,
         )

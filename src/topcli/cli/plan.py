@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperCommand
 
 from topcli import completion
-from topcli.cli._base import console, person_option, print_json, write_document
+from topcli.cli._base import console, person_option, print_json
 from topcli.cli._help import examples
 
 app = typer.Typer(
@@ -192,10 +192,11 @@ def export(
     from topcli.exporters.service import (
         choose_format,
         get_exporter,
-        render,
+        prepare,
+        stream_export,
+        stream_to_stdout,
         with_calendar_options,
         with_full_transcript,
-        write_export,
     )
     from topcli.selection import pick_sessions
     from topcli.store import Store
@@ -204,12 +205,13 @@ def export(
     calendar = {"timezone": timezone, "start": start, "duration": duration, "remind": remind}
     given = {k: v for k, v in calendar.items() if v is not None}
     exporter = with_full_transcript(with_calendar_options(get_exporter(name), given), full)
+    # --all reads the conversations one at a time as the export is written (any size)
     sessions = pick_sessions(Store(), session_id, person=person, every=every)
-    data = render(exporter, sessions, every=every, include_private=include_private)
+    writer = prepare(exporter, sessions, every=every, include_private=include_private)
     if output is None or str(output) == "-":
-        write_document(data)
+        stream_to_stdout(writer)
         return
-    write_export(output, data, force=force)
+    stream_export(output, writer, force=force)
     from rich.markup import escape
 
     from topcli.safetext import printable_markup
@@ -218,7 +220,7 @@ def export(
     what = (
         plural(len(sessions), "conversation")
         if every
-        else f"conversation {sessions[0].id} with {sessions[0].person_name}"
+        else "conversation {0.id} with {0.person_name}".format(next(iter(sessions)))
     )
     console(stderr=True).print(
         f"Wrote {escape(str(output))} ({escape(name)}, {printable_markup(what)})."

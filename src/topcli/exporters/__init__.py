@@ -5,7 +5,15 @@ An exporter is any object with ``name``, ``suffix``, ``description`` and
 attributes widen what ``topcli plan export`` can do with it:
 
 - ``export_many(sessions) -> str | bytes`` makes ``--all`` work (one document for many
-  conversations); without it ``--all`` is refused for that format.
+  conversations); without it ``--all`` is refused for that format. It gets every conversation
+  in one list, so the whole export is in memory at once.
+- ``write_many(sessions, out) -> None`` is the streaming form of ``--all``, preferred when both
+  are there: ``sessions`` is an iterable that reads each conversation from the store as it is
+  reached (iterating it again reads them again, in the same order, so an exporter may make two
+  passes) and ``out`` a binary stream the exporter writes bytes to as it goes. Into a file
+  (``-o``) the export stays all-or-nothing: a refusal or a crash midway leaves no file; on
+  standard output what was written stays written, so refuse (raise) before the first byte
+  where you can. The built-in exporters have it.
 - ``needs_plan`` (default true) refuses conversations that have no plan yet (no actions and no
   follow-up date). The JSON exporter sets it false: it is the complete record, a backup too.
 - ``with_options(*, timezone=None, start=None, duration=None, remind=None) -> exporter`` (the
@@ -30,9 +38,9 @@ This module imports nothing heavy, so ``topcli --help`` stays fast.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from topcli.errors import UsageError
 
@@ -55,6 +63,8 @@ class Exporter:
     needs_plan: bool = True
     #: The complete record (a backup): gets private notes even without ``--include-private``.
     includes_private: bool = False
+    #: ``--all`` streamed: write each conversation to ``out`` as it is read (see above).
+    write_many: Callable[[Iterable[Session], BinaryIO], None] | None = None
 
 
 def exporter_problem(exporter: Any) -> str | None:
@@ -108,6 +118,12 @@ class RegisteredExporter:
     def export_many(self) -> Callable[[Sequence[Session]], str | bytes] | None:
         export_many = getattr(self.exporter, "export_many", None)
         return export_many if callable(export_many) else None
+
+    @property
+    def write_many(self) -> Callable[[Iterable[Session], BinaryIO], None] | None:
+        """The optional streaming ``--all``, or ``None`` (then ``export_many`` is used)."""
+        write_many = getattr(self.exporter, "write_many", None)
+        return write_many if callable(write_many) else None
 
     @property
     def takes_calendar_options(self) -> bool:

@@ -28,13 +28,14 @@ writes TZID with its VTIMEZONE; see ``docs/exports.md`` for why not the ``ics`` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from topcli.durations import parse_span, parse_time
 from topcli.errors import UsageError
+from topcli.exporters.ics_text import action_description, followup_description
 
 if TYPE_CHECKING:
     from topcli.session import Session
@@ -47,6 +48,8 @@ SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 SEQUENCE_LIMIT = 2**31 - 1
 #: Action reminders: 09:00 on the day before the all-day event (which starts at 00:00).
 ACTION_TRIGGER = timedelta(hours=-15)
+#: How a calendar ends (``Calendar.to_ical()`` writes it after the last component).
+_END = b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True)
@@ -157,25 +160,97 @@ class IcsExporter:
         return builder.to_ical()
 
     def export_many(self, sessions: Sequence[Session]) -> bytes:
-        """Every open follow-up and action across conversations, in one calendar.
+        """:meth:`write_many` into memory (the same bytes)."""
+        from io import BytesIO
+
+        buffer = BytesIO()
+        self.write_many(sessions, buffer)
+        return buffer.getvalue()
+
+    def write_many(self, sessions: Iterable[Session], out: BinaryIO) -> None:
+        """Every open follow-up and action across conversations, in one calendar, streamed.
 
         A follow-up is open when it belongs to the person's latest conversation; an action when
-        its status is ``open`` and no later action was carried over from it.
+        its status is ``open`` and no later action was carried over from it. Neither is known
+        before the last conversation, and the VTIMEZONE (which spans the events' dates) comes
+        before the events: so a first pass over ``sessions`` keeps only those facts
+        (:class:`_Survey`) and checks every date, and the second writes the calendar's header,
+        its VTIMEZONE, each event as it is built, then the end. The bytes are those of one
+        ``Calendar.to_ical()`` holding every event: icalendar folds and writes each content line
+        on its own, so a calendar's lines are its components' lines in order.
         """
+        survey = _Survey.of(sessions)
         builder = _Builder(self._options(), title="Career plans")
-        latest: dict[str, Session] = {}
+        out.write(builder.header(survey.dates(), survey.first_followup()))
         for session in sessions:
-            current = latest.get(session.person_id)
-            if current is None or session.started_at >= current.started_at:
-                latest[session.person_id] = session
-        carried = {a["carried_from"] for s in sessions for a in s.actions if a["carried_from"]}
-        for session in sessions:
-            if latest[session.person_id] is session:
-                builder.add_followup(session)
+            if survey.is_latest(session):
+                event = builder.followup_event(session)
+                if event is not None:
+                    out.write(event.to_ical())
             for action in session.actions:
-                if action["status"] == "open" and action["id"] not in carried:
-                    builder.add_action(session, action)
-        return builder.to_ical()
+                if action["status"] == "open" and action["id"] not in survey.carried:
+                    event = builder.action_event(session, action)
+                    if event is not None:
+                        out.write(event.to_ical())
+        out.write(_END)
+
+
+@dataclass
+class _Survey:
+    """What the first pass of :meth:`IcsExporter.write_many` keeps: one entry per person and
+    one per open action, never one per conversation."""
+
+    #: person id -> (started_at, id, follow-up) of their latest conversation so far; the
+    #: follow-up, if it has one, is (its place in the export, the date as stored).
+    latest: dict[str, tuple[str, str, tuple[int, str] | None]]
+    #: ids of actions carried over to a later plan.
+    carried: set[str]
+    #: (place in the export, id, due date as stored) of each open action with a due date.
+    actions: list[tuple[int, str, str]]
+
+    @classmethod
+    def of(cls, sessions: Iterable[Session]) -> _Survey:
+        survey = cls({}, set(), [])
+        place = 0
+        for session in sessions:
+            followup = None
+            if session.followup:
+                followup, place = (place, session.followup), place + 1
+            current = survey.latest.get(session.person_id)
+            if current is None or session.started_at >= current[0]:
+                survey.latest[session.person_id] = (session.started_at, session.id, followup)
+            for action in session.actions:
+                if action["carried_from"]:
+                    survey.carried.add(action["carried_from"])
+                if action["status"] == "open" and action.get("due"):
+                    survey.actions.append((place, action["id"], action["due"]))
+                    place += 1
+        return survey
+
+    def is_latest(self, session: Session) -> bool:
+        return self.latest[session.person_id][1] == session.id
+
+    def events(self) -> list[tuple[str, str, str]]:
+        """(kind, id, date as stored) of every event the calendar will hold, in export order."""
+        followups = [(f[0], "followup", i, f[1]) for _, i, f in self.latest.values() if f]
+        actions = [(n, "action", i, due) for n, i, due in self.actions if i not in self.carried]
+        return [event[1:] for event in sorted(followups + actions)]
+
+    def dates(self) -> list[date]:
+        """The day of every event the calendar will hold (checked, in export order)."""
+        return [
+            _on_calendar(
+                iso, f"the follow-up of conversation {i}" if kind == "followup" else f"action {i}"
+            )
+            for kind, i, iso in self.events()
+        ]
+
+    def first_followup(self) -> date | None:
+        """The day of the first follow-up event (it decides whether a VTIMEZONE is needed)."""
+        for kind, _, iso in self.events():
+            if kind == "followup":
+                return date.fromisoformat(iso)
+        return None
 
 
 class _Builder:
@@ -214,12 +289,29 @@ class _Builder:
         return event
 
     def add_followup(self, session: Session) -> None:
+        event = self.followup_event(session)
+        if event is not None:
+            self.calendar.add_component(event)
+            self.dates.append(_on_calendar(session.followup, ""))
+
+    def add_action(self, session: Session, action: dict[str, Any]) -> None:
+        event = self.action_event(session, action)
+        if event is not None:
+            self.calendar.add_component(event)
+            self.dates.append(_on_calendar(action["due"], ""))
+
+    def _start(self, day: date) -> datetime:
+        return datetime.combine(day, self.options.start, tzinfo=self.zone)
+
+    def followup_event(self, session: Session) -> Any:
+        """The follow-up's event (``None`` without a follow-up date); sets :attr:`tzid`."""
         if not session.followup:
-            return
+            return None
         from icalendar import Alarm
 
-        day = _on_calendar(session.followup, f"the follow-up of conversation {session.id}")
-        start = datetime.combine(day, self.options.start, tzinfo=self.zone)
+        start = self._start(
+            _on_calendar(session.followup, f"the follow-up of conversation {session.id}")
+        )
         changed = max([session.updated_at, *(a["updated_at"] for a in session.actions)], key=_utc)
         event = self._event(f"followup-{session.id}@topcli", changed, session.started_at)
         event.add("summary", f"Career conversation follow-up with {session.person_name}")
@@ -234,12 +326,12 @@ class _Builder:
         alarm.add("description", f"Follow-up career conversation with {session.person_name}")
         alarm.add("trigger", -self.options.remind)
         event.add_component(alarm)
-        self.calendar.add_component(event)
-        self.dates.append(day)
+        return event
 
-    def add_action(self, session: Session, action: dict[str, Any]) -> None:
+    def action_event(self, session: Session, action: dict[str, Any]) -> Any:
+        """The all-day event of an action's due date (``None`` without one)."""
         if not action.get("due"):
-            return
+            return None
         from icalendar import Alarm
 
         day = _on_calendar(action["due"], f"action {action['id']}")
@@ -260,11 +352,37 @@ class _Builder:
             alarm.add("description", f"Due tomorrow: {action['what']}")
             alarm.add("trigger", ACTION_TRIGGER)
             event.add_component(alarm)
-        self.calendar.add_component(event)
-        self.dates.append(day)
+        return event
 
     def to_ical(self) -> bytes:
-        if not self.dates:
+        """The whole calendar of the events added, with the VTIMEZONE they need first."""
+        self._check(self.dates)
+        if self.tzid:
+            self.calendar.subcomponents.insert(0, self._vtimezone(self.dates))
+        return self.calendar.to_ical()
+
+    def header(self, dates: list[date], first_followup: date | None) -> bytes:
+        """What :meth:`to_ical` writes before the first event, for a calendar of events on
+        ``dates`` (the first follow-up on ``first_followup``): the calendar's properties and
+        the VTIMEZONE, when a follow-up needs one."""
+        self._check(dates)
+        head = self.calendar.to_ical()
+        if not head.endswith(_END):  # icalendar changed how it writes a calendar
+            raise AssertionError("a calendar without components ends with END:VCALENDAR")
+        head = head[: -len(_END)]
+        if first_followup is not None:
+            from icalendar import Event
+
+            probe = Event()
+            probe.add("dtstart", self._start(first_followup))
+            self.tzid = probe["DTSTART"].params.get("TZID")
+        if self.tzid:
+            head += self._vtimezone(dates).to_ical()
+        return bytes(head)
+
+    @staticmethod
+    def _check(dates: list[date]) -> None:
+        if not dates:
             from topcli.errors import ExportError
 
             # RFC 5545 wants at least one component; an empty calendar would help no one
@@ -272,15 +390,14 @@ class _Builder:
                 "nothing to put in a calendar: no open follow-up or action",
                 hint="'topcli plan show' lists the actions and the follow-up date",
             )
-        if self.tzid:
-            from icalendar import Timezone
 
-            # the zone's rules for the years the events span, before the events that use it
-            first = _clamped(min(self.dates), -366)
-            last = _clamped(max(self.dates), 366)
-            vtimezone = Timezone.from_tzid(self.tzid, first_date=first, last_date=last)
-            self.calendar.subcomponents.insert(0, vtimezone)
-        return self.calendar.to_ical()
+    def _vtimezone(self, dates: list[date]) -> Any:
+        """The zone's rules for the years the events span, before the events that use it."""
+        from icalendar import Timezone
+
+        first = _clamped(min(dates), -366)
+        last = _clamped(max(dates), 366)
+        return Timezone.from_tzid(self.tzid, first_date=first, last_date=last)
 
 
 def _on_calendar(iso: str, what: str) -> date:
@@ -326,53 +443,6 @@ def _utc(stamp: str) -> datetime:
     except (OverflowError, ValueError):
         edge = datetime.max if value.year > 1 else datetime.min
         return edge.replace(microsecond=0, tzinfo=UTC)
-
-
-# --------------------------------------------------------------------------- descriptions
-
-
-def followup_description(session: Session) -> str:
-    """The plan summary, for the follow-up event: what was agreed and when."""
-    framework = session.framework
-    lines = [
-        f"Follow-up career conversation with {session.person_name}, to review the plan agreed "
-        f"on {session.started_at[:10]} ({framework.name} {framework.version}).",
-    ]
-    if session.actions:
-        lines += ["", "Actions:"]
-        for n, action in enumerate(session.actions, start=1):
-            status = "" if action["status"] == "open" else f" [{action['status']}]"
-            lines.append(f"{n}. {action['what']} (by {action['due']}){status}")
-            if action["success"]:
-                lines.append(f"   Success measure: {action['success']}")
-            if action["support"]:
-                lines.append(f"   Support: {action['support']}")
-    else:
-        lines += ["", "No actions were agreed."]
-    lines += ["", f"topcli conversation {session.id}: topcli sessions show {session.id}"]
-    return "\n".join(lines)
-
-
-def action_description(session: Session, action: dict[str, Any]) -> str:
-    """One action: what, by when, how we'll know it worked, and the support agreed."""
-    lines = [
-        action["what"],
-        "",
-        f"Due: {action['due']}",
-        f"Success measure: {action['success'] or '(not set)'}",
-        f"Support: {action['support'] or '(none)'}",
-        f"Status: {action['status']}",
-    ]
-    if action["notes"]:
-        note = action["notes"][-1]
-        if note["text"]:
-            lines.append(f"Latest note ({note['at'][:10]}): {note['text']}")
-    lines += [
-        "",
-        f"From the career conversation with {session.person_name} on "
-        f"{session.started_at[:10]} (topcli conversation {session.id}, action {action['id']}).",
-    ]
-    return "\n".join(lines)
 
 
 #: The registered instance (defaults; the CLI applies flags with ``with_options``).

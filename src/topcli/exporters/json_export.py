@@ -9,8 +9,8 @@ JSON Schema shipped in the package (:func:`schema_text`, ``topcli plan schema``)
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from topcli.session import EXPORT_SCHEMA_VERSION
 
@@ -30,6 +30,23 @@ def export_many(sessions: Sequence[Session]) -> str:
     return dumps(
         {"schema_version": EXPORT_SCHEMA_VERSION, "sessions": [s.to_dict() for s in sessions]}
     )
+
+
+def write_many(sessions: Iterable[Session], out: BinaryIO) -> None:
+    """:func:`export_many` written one conversation at a time, byte for byte the same.
+
+    ``json.dumps(..., indent=2)`` puts each element of ``sessions`` (two levels deep) on its own
+    lines, indented by four more spaces, with ``,`` between elements: that is written here
+    around each conversation's own ``dumps``, so only one conversation is in memory.
+    """
+    out.write(f'{{\n  "schema_version": {EXPORT_SCHEMA_VERSION},\n  "sessions": ['.encode())
+    first = True
+    for session in sessions:
+        body = json.dumps(session.to_dict(), indent=2, ensure_ascii=False)
+        out.write(b"\n    " if first else b",\n    ")
+        out.write(body.replace("\n", "\n    ").encode("utf-8"))
+        first = False
+    out.write(b"]\n}\n" if first else b"\n  ]\n}\n")
 
 
 def dumps(data: Any) -> str:

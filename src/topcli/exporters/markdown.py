@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from topcli import clock
 
@@ -135,6 +135,15 @@ class MarkdownExporter:
         if self.transcript:
             return export_many(sessions)
         return export_summary_many(sessions, leader_name())
+
+    def write_many(self, sessions: Iterable[Session], out: BinaryIO) -> None:
+        """:meth:`export_many` written one conversation at a time, the same bytes."""
+        leader = None if self.transcript else leader_name()
+        separator = b""
+        for session in sessions:
+            text = export(session) if self.transcript else export_summary(session, leader)
+            out.write(separator + text.encode("utf-8"))
+            separator = b"\n---\n\n"
 
 
 def leader_name() -> str | None:

@@ -5,8 +5,10 @@ Private notes stay private here, in one place: every exporter gets each conversa
 exporter of the complete record (``includes_private``, the JSON backup) and except when the user
 passed ``--include-private``.
 
-Rendering happens in memory and the file is written all-or-nothing, so a failing exporter never
-leaves half a file. A plugin's exporter runs through :func:`topcli.guard.plugin_code`: its prints
+``--all`` is streamed: conversations are read one at a time and written as the exporter goes
+(:func:`prepare`, the optional ``write_many``), into a temporary file renamed into place after the
+last byte, so a failing exporter never leaves half a file, at any size.
+A plugin's exporter runs through :func:`topcli.guard.plugin_code`: its prints
 go to stderr (standard output may be the export itself), and whatever it raises, ``SystemExit``
 too, becomes an :class:`ExportError` naming the plugin. Exporters get no time limit: an export is
 the one thing the user is waiting for, and Ctrl-C stops it.
@@ -14,10 +16,10 @@ the one thing the user is waiting for, and Ctrl-C stops it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from topcli.errors import ExportError, TopcliError, UsageError, did_you_mean
 
@@ -89,50 +91,71 @@ def with_full_transcript(entry: RegisteredExporter, full: bool) -> RegisteredExp
 # --------------------------------------------------------------------------- rendering
 
 
+#: Writes a whole export to a binary stream (a file's temporary file, or standard output).
+Writer = Callable[[BinaryIO], None]
+
+
+class _Visible:
+    """What an exporter may see of some conversations, computed as each one is read.
+
+    Re-iterable like the conversations it wraps (an exporter may make two passes), and holding
+    none of them: ``--all`` at any size keeps one conversation in memory at a time.
+    """
+
+    def __init__(self, sessions: Iterable[Session], *, shared: bool, plan_only: bool) -> None:
+        self._sessions = sessions
+        self._shared = shared
+        self._plan_only = plan_only
+
+    def __iter__(self) -> Iterator[Session]:
+        for session in self._sessions:
+            if self._plan_only and not session.has_plan:
+                continue
+            yield session.shared() if self._shared else session
+
+
 def visible_sessions(
-    entry: RegisteredExporter, sessions: Sequence[Session], *, include_private: bool
+    entry: RegisteredExporter, sessions: Iterable[Session], *, include_private: bool
 ) -> list[Session]:
     """What ``entry`` may see of ``sessions``: the shared views, unless private notes belong.
 
     The complete record (``includes_private``) and ``--include-private`` get the conversations
     as stored, private answers marked by the framework (:meth:`Session.is_private`).
     """
-    if include_private or entry.includes_private:
-        return list(sessions)
-    return [session.shared() for session in sessions]
+    return list(_visible(entry, sessions, include_private=include_private))
 
 
-def render(
+def _visible(
     entry: RegisteredExporter,
-    sessions: Sequence[Session],
+    sessions: Iterable[Session],
+    *,
+    include_private: bool,
+    plan_only: bool = False,
+) -> _Visible:
+    shared = not (include_private or entry.includes_private)
+    return _Visible(sessions, shared=shared, plan_only=plan_only)
+
+
+def prepare(
+    entry: RegisteredExporter,
+    sessions: Iterable[Session],
     *,
     every: bool,
     include_private: bool = False,
-) -> bytes:
-    """The whole export in memory, so a failure never leaves a file half written.
+) -> Writer:
+    """Refuse what can be refused before the first byte; return what writes the export.
 
+    With ``every``, the conversations are read one at a time as the exporter reaches them
+    (``sessions`` may be iterated more than once: :class:`topcli.selection.StoredSessions`
+    reads them again). An exporter with the optional ``write_many`` streams them to the stream
+    it is given; one with only ``export_many`` gets them in one list (as before streaming).
     Private notes are left out unless ``include_private`` or the exporter writes the complete
     record (:func:`visible_sessions`). A plugin's exporter that raises, or returns something
     that is not text, becomes an :class:`ExportError` that names the plugin and the line that
     raised.
     """
-    sessions = visible_sessions(entry, sessions, include_private=include_private)
-    if every:
-        export_many = entry.export_many
-        if export_many is None:
-            raise ExportError(
-                f"the '{entry.name}' exporter cannot put several conversations in one file",
-                hint="export them one at a time: topcli plan export ID --format " + entry.name,
-            )
-        chosen = [s for s in sessions if s.has_plan] if entry.needs_plan else list(sessions)
-        if not chosen:
-            raise ExportError(
-                "none of the conversations has a plan yet (actions or a follow-up date)",
-                hint="finish one with: topcli resume",
-            )
-        result = _call(entry, export_many, chosen)
-    else:
-        (session,) = sessions
+    if not every:
+        (session,) = visible_sessions(entry, sessions, include_private=include_private)
         if entry.needs_plan and not session.has_plan:
             raise ExportError(
                 f"conversation {session.id} with {session.person_name} has no plan yet "
@@ -141,7 +164,41 @@ def render(
                 if not session.is_complete
                 else "use --json to export the conversation as it is",
             )
-        result = _call(entry, entry.exporter.export, session)
+        return lambda out: out.write(_as_bytes(entry, _call(entry, entry.exporter.export, session)))
+    write_many, export_many = entry.write_many, entry.export_many
+    if write_many is None and export_many is None:
+        raise ExportError(
+            f"the '{entry.name}' exporter cannot put several conversations in one file",
+            hint="export them one at a time: topcli plan export ID --format " + entry.name,
+        )
+    chosen = _visible(entry, sessions, include_private=include_private, plan_only=entry.needs_plan)
+    if next(iter(chosen), None) is None:
+        raise ExportError(
+            "none of the conversations has a plan yet (actions or a follow-up date)",
+            hint="finish one with: topcli resume",
+        )
+    if write_many is not None:
+        return lambda out: _call(entry, lambda _: write_many(chosen, out), None)
+    assert export_many is not None
+    return lambda out: out.write(_as_bytes(entry, _call(entry, export_many, list(chosen))))
+
+
+def render(
+    entry: RegisteredExporter,
+    sessions: Iterable[Session],
+    *,
+    every: bool,
+    include_private: bool = False,
+) -> bytes:
+    """The whole export in memory (:func:`prepare`, written into a buffer)."""
+    from io import BytesIO
+
+    buffer = BytesIO()
+    prepare(entry, sessions, every=every, include_private=include_private)(buffer)
+    return buffer.getvalue()
+
+
+def _as_bytes(entry: RegisteredExporter, result: object) -> bytes:
     if isinstance(result, str):
         return result.encode("utf-8")
     if isinstance(result, bytes):
@@ -163,8 +220,8 @@ def _call(entry: RegisteredExporter, function: Callable[[Any], Any], argument: A
     try:
         with plugin_code():
             return function(argument)
-    except (TopcliError, KeyboardInterrupt):
-        raise
+    except (TopcliError, KeyboardInterrupt, BrokenPipeError):
+        raise  # a closed pipe on standard output is the reader's doing, not the plugin's
     except BaseException as exc:
         if entry.builtin:
             raise
@@ -193,3 +250,66 @@ def write_export(path: Path, data: bytes, *, force: bool) -> None:
     path = Path(path)
     clean_stale_temp(path.parent)
     write_private(path, data, force=force)
+
+
+def stream_export(path: Path, writer: Writer, *, force: bool) -> None:
+    """:func:`write_export` for an export written piece by piece (:func:`prepare`).
+
+    The pieces go into the temporary file as they come (:func:`topcli.safefiles.private_writer`);
+    the rename happens only after the last one, so a failure midway leaves no file, and no
+    temporary file either.
+    """
+    from topcli.safefiles import clean_stale_temp, private_writer
+
+    path = Path(path)
+    clean_stale_temp(path.parent)
+    with private_writer(path, force=force) as out:
+        writer(out)
+
+
+def stream_to_stdout(writer: Writer) -> None:
+    """The export on standard output as it is written: byte for byte into a pipe or a file,
+    shown safely on a terminal (as :func:`topcli.cli._base.write_document` does)."""
+    import sys
+
+    sys.stdout.flush()
+    out: BinaryIO = sys.stdout.buffer
+    if sys.stdout.isatty():
+        out = _Printable(out)  # type: ignore[assignment]
+    try:
+        writer(out)
+        out.flush()
+    except BrokenPipeError:
+        # the reader stopped reading (``| head``): nothing more to write, and no error; what
+        # is still buffered goes nowhere, so that exiting does not fail on it again
+        import contextlib
+        import os
+
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class _Printable:
+    """A terminal's byte stream that shows every control character as an escape
+    (:func:`topcli.safetext.printable`); a character split between two writes is kept whole."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        import codecs
+
+        self._out = out
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="backslashreplace")
+
+    def write(self, data: bytes) -> int:
+        from topcli.safetext import printable
+
+        text = printable(self._decoder.decode(data))
+        self._out.write(text.encode("utf-8", errors="backslashreplace"))
+        return len(data)
+
+    def flush(self) -> None:
+        from topcli.safetext import printable
+
+        rest = self._decoder.decode(b"", final=True)
+        if rest:
+            self._out.write(printable(rest).encode("utf-8", errors="backslashreplace"))
+        self._out.flush()

@@ -302,6 +302,12 @@ class ConversationsMixin:
             params.append(status)
         return self.db.execute(sql + " ORDER BY started_at, rowid", params).fetchall()
 
+    def session_ids(self, *, person_id: str | None = None) -> list[str]:
+        """Conversation ids, oldest first, as :meth:`session_rows` orders them (ids only)."""
+        sql = "SELECT id FROM sessions" + (" WHERE person_id = ?" if person_id else "")
+        params = (person_id,) if person_id else ()
+        return [row[0] for row in self.db.execute(sql + " ORDER BY started_at, rowid", params)]
+
     def latest_session_row(
         self, *, person_id: str | None = None, status: str | None = None
     ) -> sqlite3.Row | None:
