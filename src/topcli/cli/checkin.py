@@ -9,6 +9,7 @@ import typer
 from topcli import completion
 from topcli.cli._base import console, one_person, person_option
 from topcli.cli._help import examples
+from topcli.cli._options import prep_force_option, prep_option
 
 
 def register(app: typer.Typer) -> None:
@@ -37,19 +38,8 @@ def checkin(
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt; fail with the list of missing answers.", metavar=""
     ),
-    prep: str = typer.Option(
-        None,
-        "--prep",
-        help="A filled-in preparation sheet (topcli prep / reflect): each prepared answer is "
-        "offered to keep or edit; without a terminal it counts as given.",
-        metavar="FILE",
-    ),
-    force: bool = typer.Option(
-        False,
-        "--force",
-        help="Use a --prep sheet written for another person or framework without asking.",
-        metavar="",
-    ),
+    prep: str = prep_option(),
+    force: bool = prep_force_option(),
 ) -> None:
     """A follow-up conversation that starts from the person's last plan.
 

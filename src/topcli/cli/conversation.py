@@ -10,6 +10,7 @@ import typer
 from topcli import completion
 from topcli.cli._base import console, person_option, report_plugin_warnings
 from topcli.cli._help import examples
+from topcli.cli._options import framework_option, prep_force_option, prep_option
 
 
 def register(app: typer.Typer) -> None:
@@ -23,15 +24,7 @@ def register(app: typer.Typer) -> None:
 
 
 def start(
-    framework: str = typer.Option(
-        None,
-        "--framework",
-        "-f",
-        help="Framework id (top, grow, ...) or path to a YAML file.",
-        show_default="top, or the 'framework' setting",
-        metavar="ID|PATH",
-        autocompletion=completion.framework_ids,
-    ),
+    framework: str = framework_option(),
     person: str = person_option("Who the conversation is with."),
     answers: Path = typer.Option(
         None,
@@ -50,20 +43,8 @@ def start(
         help="A new person, even if the name is close to someone stored ('Sam' beside 'Sam Lee').",
         metavar="",
     ),
-    prep: Path = typer.Option(
-        None,
-        "--prep",
-        help="A filled-in preparation sheet (topcli prep / reflect): each prepared answer is "
-        "offered to keep or edit; without a terminal it counts as given.",
-        dir_okay=False,
-        metavar="FILE",
-    ),
-    force: bool = typer.Option(
-        False,
-        "--force",
-        help="Use a --prep sheet written for another person or framework without asking.",
-        metavar="",
-    ),
+    prep: Path = prep_option(),
+    force: bool = prep_force_option(),
 ) -> None:
     """Hold a guided career conversation, stage by stage. Every answer is saved as you go."""
     from topcli.pipeline import StartRequest, start_session

@@ -12,6 +12,7 @@ from typer.core import TyperCommand
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import force_option, output_option
 
 app = typer.Typer(
     help="Show and export plans.",
@@ -148,16 +149,8 @@ def export(
         help="Any exporter by name, a plugin's too (also as the flag --NAME).",
         autocompletion=completion.exporter_names,
     ),
-    output: Path = typer.Option(
-        None,
-        "--output",
-        "-o",
-        help="Write to this file (mode 0600) instead of standard output.",
-        metavar="FILE",
-    ),
-    force: bool = typer.Option(
-        False, "--force", help="Overwrite the output file if it exists.", metavar=""
-    ),
+    output: Path = output_option(),
+    force: bool = force_option(),
     timezone: str = typer.Option(
         None,
         "--timezone",

@@ -10,6 +10,13 @@ import typer
 from topcli import completion
 from topcli.cli._base import console, one_person, person_option, write_document
 from topcli.cli._help import examples
+from topcli.cli._options import (
+    force_option,
+    framework_option,
+    output_option,
+    stage_option,
+    yaml_option,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -33,39 +40,14 @@ def prep(
         show_default=False,
     ),
     person_flag: str = person_option("Who the sheet is for (the same as PERSON)."),
-    framework: str = typer.Option(
-        None,
-        "--framework",
-        "-f",
-        help="Framework id (top, grow, ...) or path to a YAML file.",
-        show_default="top, or the 'framework' setting",
-        metavar="ID|PATH",
-        autocompletion=completion.framework_ids,
-    ),
-    stages: list[str] = typer.Option(
-        None,
-        "--stage",
-        "-s",
-        help="A stage to include (repeat for several).",
-        show_default="the stages before the plan: think, opportunities",
-        metavar="ID",
-    ),
+    framework: str = framework_option(),
+    stages: list[str] = stage_option("A stage to include (repeat for several)."),
     md: bool = typer.Option(
         False, "--md", help="Markdown, for email or a shared document.", metavar=""
     ),
-    as_yaml: bool = typer.Option(
-        False, "--yaml", help="YAML: an answers file with each question as a comment.", metavar=""
-    ),
-    output: Path = typer.Option(
-        None,
-        "--output",
-        "-o",
-        help="Write to this file (mode 0600) instead of standard output.",
-        metavar="FILE",
-    ),
-    force: bool = typer.Option(
-        False, "--force", help="Overwrite the output file if it exists.", metavar=""
-    ),
+    as_yaml: bool = yaml_option(),
+    output: Path = output_option(),
+    force: bool = force_option(),
     new_person: bool = typer.Option(
         False,
         "--new-person",

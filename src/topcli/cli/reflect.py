@@ -8,6 +8,13 @@ import typer
 
 from topcli.cli._base import console, report_plugin_warnings, write_document
 from topcli.cli._help import examples
+from topcli.cli._options import (
+    force_option,
+    framework_option,
+    output_option,
+    stage_option,
+    yaml_option,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -17,22 +24,8 @@ def register(app: typer.Typer) -> None:
 
 
 def reflect(
-    framework: str = typer.Option(
-        None,
-        "--framework",
-        "-f",
-        help="Framework id (top, grow, ...) or path to a YAML file.",
-        show_default="top",
-        metavar="ID|PATH",
-    ),
-    stages: list[str] = typer.Option(
-        None,
-        "--stage",
-        "-s",
-        help="A stage to prepare (repeat for several).",
-        show_default="the stages before the plan: think, opportunities",
-        metavar="ID",
-    ),
+    framework: str = framework_option(),
+    stages: list[str] = stage_option("A stage to prepare (repeat for several)."),
     name: str = typer.Option(
         None,
         "--name",
@@ -41,19 +34,11 @@ def reflect(
         metavar="NAME",
     ),
     md: bool = typer.Option(False, "--md", help="Markdown (the default).", metavar=""),
-    as_yaml: bool = typer.Option(
-        False, "--yaml", help="YAML: an answers file with each question as a comment.", metavar=""
+    as_yaml: bool = yaml_option(),
+    output: Path = output_option(
+        "Write the sheet to this file (mode 0600) instead of standard output."
     ),
-    output: Path = typer.Option(
-        None,
-        "--output",
-        "-o",
-        help="Write the sheet to this file (mode 0600) instead of standard output.",
-        metavar="FILE",
-    ),
-    force: bool = typer.Option(
-        False, "--force", help="Overwrite the output file if it exists.", metavar=""
-    ),
+    force: bool = force_option(),
     from_id: str = typer.Option(
         None,
         "--from",
