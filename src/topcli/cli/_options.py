@@ -79,3 +79,40 @@ def prep_force_option() -> Any:
         help="Use a --prep sheet written for another person or framework without asking.",
         metavar="",
     )
+
+
+def json_option() -> Any:
+    """``--json``: the structured form, for scripts."""
+    return typer.Option(False, "--json", help="Machine-readable output.", metavar="")
+
+
+def plain_option(help_text: str = "Tab-separated lines, as when piped.") -> Any:
+    """``--plain``: a listing as tab-separated lines even in a terminal (see topcli.output)."""
+    return typer.Option(False, "--plain", help=help_text, metavar="")
+
+
+def no_pager_option() -> Any:
+    """``--no-pager``: long output straight to the terminal."""
+    return typer.Option(False, "--no-pager", help="Do not page long output.", metavar="")
+
+
+def person_argument(help_text: str, metavar: str = "NAME") -> Any:
+    """The optional person argument beside ``--person`` (``topcli history NAME``), completing
+    names."""
+    return typer.Argument(
+        None,
+        help=help_text,
+        metavar=metavar,
+        autocompletion=completion.person_names,
+        show_default=False,
+    )
+
+
+def action_id_argument(*, open_only: bool) -> Any:
+    """An action id (a unique start is enough), completing open actions or every action."""
+    return typer.Argument(
+        ...,
+        metavar="ID",
+        help="Action id; a unique start is enough (see 'actions list').",
+        autocompletion=completion.open_action_ids if open_only else completion.action_ids,
+    )

@@ -7,9 +7,9 @@ from typing import Any
 
 import typer
 
-from topcli import completion
 from topcli.cli._base import console, person_option, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import action_id_argument, json_option, no_pager_option, plain_option
 
 app = typer.Typer(
     help="Track actions across all conversations: list, done, drop, note, edit.",
@@ -38,17 +38,15 @@ def list_actions(
     all_: bool = typer.Option(
         False, "--all", help="Include done, dropped and carried-over actions.", metavar=""
     ),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
     limit: int = typer.Option(
         None,
         "--limit",
         help="Show the N soonest due (default in a terminal: 50; 0: all).",
         metavar="N",
     ),
-    plain: bool = typer.Option(
-        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
-    ),
-    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
+    plain: bool = plain_option(),
+    no_pager: bool = no_pager_option(),
 ) -> None:
     """Open actions across all conversations, soonest due first, with their ids.
 
@@ -105,12 +103,7 @@ def _columns() -> int:
     "done", epilog=examples('topcli actions done a64a1c --note "Ran two incident reviews"')
 )
 def done(
-    action_id: str = typer.Argument(
-        ...,
-        metavar="ID",
-        help="Action id; a unique start is enough (see 'actions list').",
-        autocompletion=completion.open_action_ids,
-    ),
+    action_id: str = action_id_argument(open_only=True),
     note: str = typer.Option(
         "", "--note", "-n", help="A dated note, e.g. what was achieved.", metavar="TEXT"
     ),
@@ -123,12 +116,7 @@ def done(
     "drop", epilog=examples('topcli actions drop a64a1c --note "The team was reorganised"')
 )
 def drop(
-    action_id: str = typer.Argument(
-        ...,
-        metavar="ID",
-        help="Action id; a unique start is enough (see 'actions list').",
-        autocompletion=completion.open_action_ids,
-    ),
+    action_id: str = action_id_argument(open_only=True),
     note: str = typer.Option(
         "", "--note", "-n", help="A dated note, e.g. why it was dropped.", metavar="TEXT"
     ),
@@ -153,12 +141,7 @@ def _close(action_id: str, status: str, note: str) -> None:
     "note", epilog=examples('topcli actions note a64a1c "Booked the first incident review"')
 )
 def note(
-    action_id: str = typer.Argument(
-        ...,
-        metavar="ID",
-        help="Action id; a unique start is enough (see 'actions list').",
-        autocompletion=completion.action_ids,
-    ),
+    action_id: str = action_id_argument(open_only=False),
     text: str = typer.Argument(..., help="The note.", metavar="TEXT"),
 ) -> None:
     """Add a dated note to an action (its status stays as it is)."""

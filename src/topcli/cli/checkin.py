@@ -6,10 +6,9 @@ from typing import Any
 
 import typer
 
-from topcli import completion
 from topcli.cli._base import console, one_person, person_option
 from topcli.cli._help import examples
-from topcli.cli._options import prep_force_option, prep_option
+from topcli.cli._options import person_argument, prep_force_option, prep_option
 
 
 def register(app: typer.Typer) -> None:
@@ -20,13 +19,7 @@ def register(app: typer.Typer) -> None:
 
 
 def checkin(
-    name: str = typer.Argument(
-        None,
-        help="Who the check-in is with (name or id).",
-        metavar="NAME",
-        autocompletion=completion.person_names,
-        show_default=False,
-    ),
+    name: str = person_argument("Who the check-in is with (name or id)."),
     person_flag: str = person_option("Who the check-in is with (the same as NAME)."),
     answers: str = typer.Option(
         None,

@@ -11,6 +11,7 @@ import typer
 from topcli import completion
 from topcli.cli._base import print_json
 from topcli.cli._help import examples
+from topcli.cli._options import json_option, no_pager_option, plain_option
 
 app = typer.Typer(
     help="Defaults set once: framework, follow-up interval, meeting time, editor, pager...",
@@ -28,11 +29,9 @@ _KEY = typer.Argument(
 
 @app.command("list", epilog=examples("topcli config list", "topcli config list --json"))
 def list_settings(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
-    plain: bool = typer.Option(
-        False, "--plain", help="Tab-separated lines, even in a terminal.", metavar=""
-    ),
-    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
+    as_json: bool = json_option(),
+    plain: bool = plain_option("Tab-separated lines, even in a terminal."),
+    no_pager: bool = no_pager_option(),
 ) -> None:
     """Every setting with its value and where it came from (flag, env, file:line, default)."""
     from topcli import config, output

@@ -8,6 +8,7 @@ import typer
 
 from topcli.cli._base import console, person_option, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import json_option, no_pager_option, plain_option
 
 if TYPE_CHECKING:
     from topcli.followup import FollowupReport
@@ -48,17 +49,15 @@ def followup(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="Print nothing; only the exit status tells.", metavar=""
     ),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
     limit: int = typer.Option(
         None,
         "--limit",
         help="Show the N soonest (default in a terminal: 50; 0: all).",
         metavar="N",
     ),
-    plain: bool = typer.Option(
-        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
-    ),
-    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
+    plain: bool = plain_option(),
+    no_pager: bool = no_pager_option(),
 ) -> None:
     from topcli import clock
     from topcli.cli._people import person_id

@@ -9,6 +9,7 @@ import typer
 from topcli import completion
 from topcli.cli._base import console, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import json_option
 
 app = typer.Typer(
     help="List, show and validate conversation frameworks.",
@@ -19,7 +20,7 @@ app = typer.Typer(
 
 @app.command("list", epilog=examples("topcli frameworks list", "topcli frameworks list --json"))
 def list_frameworks(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
 ) -> None:
     """Every framework topcli and its plugins provide."""
     from rich.table import Table

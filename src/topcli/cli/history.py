@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from topcli import completion
 from topcli.cli._base import console, one_person, person_option, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import json_option, person_argument
 
 
 def register(app: typer.Typer) -> None:
@@ -17,15 +17,9 @@ def register(app: typer.Typer) -> None:
 
 
 def history(
-    name: str = typer.Argument(
-        None,
-        help="Whose history (name or id).",
-        metavar="NAME",
-        autocompletion=completion.person_names,
-        show_default=False,
-    ),
+    name: str = person_argument("Whose history (name or id)."),
     person_flag: str = person_option("Whose history (the same as NAME)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
 ) -> None:
     """One person's timeline: conversations, actions set and closed, Think answers over time."""
     from topcli import clock

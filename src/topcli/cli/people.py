@@ -8,6 +8,7 @@ import typer
 
 from topcli.cli._base import console, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import json_option, no_pager_option, plain_option
 from topcli.cli._people import choose_person
 
 app = typer.Typer(
@@ -19,7 +20,7 @@ app = typer.Typer(
 
 @app.command("list", epilog=examples("topcli people list", "topcli people list --json"))
 def list_people(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
     limit: int = typer.Option(
         None,
         "--limit",
@@ -27,10 +28,8 @@ def list_people(
         metavar="N",
     ),
     every: bool = typer.Option(False, "--all", help="Show everyone.", metavar=""),
-    plain: bool = typer.Option(
-        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
-    ),
-    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
+    plain: bool = plain_option(),
+    no_pager: bool = no_pager_option(),
 ) -> None:
     """Everyone, with their id, last and next conversation, and open and overdue actions.
 
@@ -66,7 +65,7 @@ def list_people(
 )
 def show_person(
     person: str = typer.Argument(..., help="Name, part of a name, or id.", metavar="PERSON"),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
 ) -> None:
     """One person: their conversations, actions by status and the next conversation.
 

@@ -12,7 +12,7 @@ from typer.core import TyperCommand
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
 from topcli.cli._help import examples
-from topcli.cli._options import force_option, output_option
+from topcli.cli._options import force_option, json_option, output_option
 
 app = typer.Typer(
     help="Show and export plans.",
@@ -32,7 +32,7 @@ def show(
         autocompletion=completion.session_ids,
     ),
     person: str = person_option("That person's latest plan."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
 ) -> None:
     """The actions (with their ids and status) and the follow-up date of a conversation."""
     from topcli.render import followup_line, plan_table, session_heading

@@ -6,6 +6,7 @@ import typer
 
 from topcli.cli._base import console, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import json_option
 
 app = typer.Typer(
     help="Inspect plugins.", epilog=examples("topcli plugins list --all"), no_args_is_help=True
@@ -14,7 +15,7 @@ app = typer.Typer(
 
 @app.command("list", epilog=examples("topcli plugins list", "topcli plugins list --all --json"))
 def list_plugins(
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
     all_: bool = typer.Option(
         False, "--all", help="Include topcli's built-in plugins.", metavar=""
     ),

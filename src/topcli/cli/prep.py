@@ -7,13 +7,13 @@ from pathlib import Path
 
 import typer
 
-from topcli import completion
 from topcli.cli._base import console, one_person, person_option, write_document
 from topcli.cli._help import examples
 from topcli.cli._options import (
     force_option,
     framework_option,
     output_option,
+    person_argument,
     stage_option,
     yaml_option,
 )
@@ -32,13 +32,7 @@ def register(app: typer.Typer) -> None:
 
 
 def prep(
-    name: str = typer.Argument(
-        None,
-        help="Who the sheet is for.",
-        metavar="PERSON",
-        autocompletion=completion.person_names,
-        show_default=False,
-    ),
+    name: str = person_argument("Who the sheet is for.", "PERSON"),
     person_flag: str = person_option("Who the sheet is for (the same as PERSON)."),
     framework: str = framework_option(),
     stages: list[str] = stage_option("A stage to include (repeat for several)."),

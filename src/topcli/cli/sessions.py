@@ -9,6 +9,7 @@ import typer
 from topcli import completion
 from topcli.cli._base import console, person_option, print_json
 from topcli.cli._help import examples
+from topcli.cli._options import json_option, no_pager_option, plain_option
 
 app = typer.Typer(
     help="List, show, edit, delete and import stored conversations.",
@@ -23,7 +24,7 @@ app = typer.Typer(
 )
 def list_sessions(
     person: str = person_option("Only conversations with this person."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output.", metavar=""),
+    as_json: bool = json_option(),
     limit: int = typer.Option(
         None,
         "--limit",
@@ -31,10 +32,8 @@ def list_sessions(
         metavar="N",
     ),
     every: bool = typer.Option(False, "--all", help="Show every conversation.", metavar=""),
-    plain: bool = typer.Option(
-        False, "--plain", help="Tab-separated lines, as when piped.", metavar=""
-    ),
-    no_pager: bool = typer.Option(False, "--no-pager", help="Do not page long output.", metavar=""),
+    plain: bool = plain_option(),
+    no_pager: bool = no_pager_option(),
 ) -> None:
     """Every conversation: in a terminal the most recent first; piped or --json, oldest first."""
     from itertools import chain
