@@ -100,10 +100,12 @@ def people_summary(people: list[PersonRecord], today: date) -> list[dict[str, An
     summary = []
     for person in people:
         latest = person.sessions[-1] if person.sessions else None
-        finished = person.latest_complete
+        done = [s for s in person.sessions if s.is_complete]
+        finished = done[-1] if done else None
         upcoming = finished.followup if finished is not None else None
         open_actions = [a for a in action_items([person]) if a.is_open]
-        in_progress = person.in_progress
+        unfinished = person.sessions and not person.sessions[-1].is_complete
+        in_progress = person.sessions[-1] if unfinished else None
         summary.append(
             {
                 "name": person.name,

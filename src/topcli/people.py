@@ -38,19 +38,6 @@ class PersonRecord(PersonRef):
 
     sessions: tuple[Session, ...] = ()
 
-    @property
-    def latest_complete(self) -> Session | None:
-        """The last finished conversation: its plan and follow-up date are the current ones."""
-        done = [s for s in self.sessions if s.is_complete]
-        return done[-1] if done else None
-
-    @property
-    def in_progress(self) -> Session | None:
-        """The latest conversation still being held, if the latest one is unfinished."""
-        if self.sessions and not self.sessions[-1].is_complete:
-            return self.sessions[-1]
-        return None
-
 
 @dataclass(frozen=True)
 class ActionItem:
