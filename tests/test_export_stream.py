@@ -25,13 +25,8 @@ from helpers import file_mode, run_cli
 from topcli import hookimpl
 from topcli.errors import ExportError
 from topcli.exporters import Exporter, RegisteredExporter, ics, json_export, markdown
-from topcli.exporters.service import (
-    _Printable,
-    get_exporter,
-    prepare,
-    render,
-    stream_to_stdout,
-)
+from topcli.exporters.service import get_exporter, prepare, render
+from topcli.output import Printable, stream_to_stdout
 from topcli.plugins import get_plugins
 from topcli.safefiles import TEMP_PREFIX, private_writer
 from topcli.selection import StoredSessions, pick_sessions
@@ -402,7 +397,7 @@ def test_a_plugin_writing_to_a_closed_pipe_is_not_blamed(
 
 def test_a_terminal_sees_escapes_even_when_a_character_is_split() -> None:
     raw = io.BytesIO()
-    out = _Printable(raw)
+    out = Printable(raw)
     data = "é \x1b[31m 🎉\n".encode()
     for n in range(len(data)):
         out.write(data[n : n + 1])

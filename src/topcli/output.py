@@ -26,9 +26,9 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TextIO
+from typing import BinaryIO, Literal, TextIO
 
 Mode = Literal["plain", "table", "stacked"]
 
@@ -314,3 +314,50 @@ def page(text: str, *, stream: TextIO | None = None) -> None:
             break
         except KeyboardInterrupt:
             continue  # Ctrl-C belongs to the pager (less uses it); wait for it to end
+
+
+def stream_to_stdout(writer: Callable[[BinaryIO], object]) -> None:
+    """A document on standard output as ``writer`` writes it: byte for byte into a pipe or a
+    file (``> plan.json`` must be exactly the document), shown safely on a terminal, where an
+    answer holding an escape sequence would otherwise be obeyed."""
+    sys.stdout.flush()
+    out: BinaryIO = sys.stdout.buffer
+    if sys.stdout.isatty():
+        out = Printable(out)  # type: ignore[assignment]
+    try:
+        writer(out)
+        out.flush()
+    except BrokenPipeError:
+        # the reader stopped reading (``| head``): nothing more to write, and no error; what
+        # is still buffered goes nowhere, so that exiting does not fail on it again
+        import contextlib
+        import os
+
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class Printable:
+    """A terminal's byte stream that shows every control character as an escape
+    (:func:`topcli.safetext.printable`); a character split between two writes is kept whole."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        import codecs
+
+        self._out = out
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="backslashreplace")
+
+    def write(self, data: bytes) -> int:
+        from topcli.safetext import printable
+
+        text = printable(self._decoder.decode(data))
+        self._out.write(text.encode("utf-8", errors="backslashreplace"))
+        return len(data)
+
+    def flush(self) -> None:
+        from topcli.safetext import printable
+
+        rest = self._decoder.decode(b"", final=True)
+        if rest:
+            self._out.write(printable(rest).encode("utf-8", errors="backslashreplace"))
+        self._out.flush()

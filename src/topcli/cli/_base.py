@@ -118,21 +118,11 @@ def print_json(data: Any) -> None:
 
 
 def write_document(data: bytes) -> None:
-    """A document on standard output: byte for byte into a pipe or file, shown safely on a
-    terminal.
+    """A document (a sheet, an export) on standard output: exact into a pipe or a file, shown
+    safely on a terminal (:func:`topcli.output.stream_to_stdout`)."""
+    from topcli.output import stream_to_stdout
 
-    Redirected (``> plan.json``) it must be exactly the document. On a terminal a person reads
-    it, and an answer holding an escape sequence would be obeyed: there every control character
-    is shown as an escape instead (:func:`topcli.safetext.printable`).
-    """
-    sys.stdout.flush()
-    if sys.stdout.isatty():
-        from topcli.safetext import printable
-
-        text = printable(data.decode("utf-8", errors="backslashreplace"))
-        data = text.encode("utf-8", errors="backslashreplace")
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    stream_to_stdout(lambda out: out.write(data))
 
 
 def report_error(exc: TopcliError, cause: BaseException | None = None) -> None:

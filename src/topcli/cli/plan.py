@@ -187,10 +187,10 @@ def export(
         get_exporter,
         prepare,
         stream_export,
-        stream_to_stdout,
         with_calendar_options,
         with_full_transcript,
     )
+    from topcli.output import stream_to_stdout
     from topcli.selection import pick_sessions
     from topcli.store import Store
 
@@ -205,8 +205,6 @@ def export(
         stream_to_stdout(writer)
         return
     stream_export(output, writer, force=force)
-    from rich.markup import escape
-
     from topcli.safetext import printable_markup
     from topcli.wording import plural
 
@@ -216,7 +214,8 @@ def export(
         else "conversation {0.id} with {0.person_name}".format(next(iter(sessions)))
     )
     console(stderr=True).print(
-        f"Wrote {escape(str(output))} ({escape(name)}, {printable_markup(what)})."
+        f"Wrote {printable_markup(str(output))} ({printable_markup(name)}, "
+        f"{printable_markup(what)})."
     )
 
 

@@ -240,16 +240,12 @@ def _call(entry: RegisteredExporter, function: Callable[[Any], Any], argument: A
 def write_export(path: Path, data: bytes, *, force: bool) -> None:
     """Write ``data`` to ``path`` all-or-nothing, owner-only (mode 0600).
 
-    :func:`topcli.safefiles.write_private` does the writing: only a regular file (with
-    ``force``) or a new path, never a symlink, FIFO or device; a ``.topcli-tmp-*`` file renamed
-    into place. A run killed half-way leaves such a file, holding the plan: the next export into
-    the same folder removes it first.
+    The one writing path (:func:`stream_export`, :func:`topcli.safefiles.private_writer`): only
+    a regular file (with ``force``) or a new path, never a symlink, FIFO or device; a
+    ``.topcli-tmp-*`` file renamed into place. A run killed half-way leaves such a file,
+    holding the plan: the next export into the same folder removes it first.
     """
-    from topcli.safefiles import clean_stale_temp, write_private
-
-    path = Path(path)
-    clean_stale_temp(path.parent)
-    write_private(path, data, force=force)
+    stream_export(path, lambda out: out.write(data), force=force)
 
 
 def stream_export(path: Path, writer: Writer, *, force: bool) -> None:
@@ -265,51 +261,3 @@ def stream_export(path: Path, writer: Writer, *, force: bool) -> None:
     clean_stale_temp(path.parent)
     with private_writer(path, force=force) as out:
         writer(out)
-
-
-def stream_to_stdout(writer: Writer) -> None:
-    """The export on standard output as it is written: byte for byte into a pipe or a file,
-    shown safely on a terminal (as :func:`topcli.cli._base.write_document` does)."""
-    import sys
-
-    sys.stdout.flush()
-    out: BinaryIO = sys.stdout.buffer
-    if sys.stdout.isatty():
-        out = _Printable(out)  # type: ignore[assignment]
-    try:
-        writer(out)
-        out.flush()
-    except BrokenPipeError:
-        # the reader stopped reading (``| head``): nothing more to write, and no error; what
-        # is still buffered goes nowhere, so that exiting does not fail on it again
-        import contextlib
-        import os
-
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-class _Printable:
-    """A terminal's byte stream that shows every control character as an escape
-    (:func:`topcli.safetext.printable`); a character split between two writes is kept whole."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        import codecs
-
-        self._out = out
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="backslashreplace")
-
-    def write(self, data: bytes) -> int:
-        from topcli.safetext import printable
-
-        text = printable(self._decoder.decode(data))
-        self._out.write(text.encode("utf-8", errors="backslashreplace"))
-        return len(data)
-
-    def flush(self) -> None:
-        from topcli.safetext import printable
-
-        rest = self._decoder.decode(b"", final=True)
-        if rest:
-            self._out.write(printable(rest).encode("utf-8", errors="backslashreplace"))
-        self._out.flush()
