@@ -65,6 +65,7 @@ def hold_reflection(
     """Ask the preparation questions, saved as you go, as a reflection with yourself."""
     from topcli import clock
     from topcli.pipeline import NewConversation, hold
+    from topcli.safetext import printable_markup
     from topcli.wording import plural
 
     asked = reflection_framework(framework, stages)
@@ -73,8 +74,8 @@ def hold_reflection(
     def intro(session_id: str, person: str) -> str:
         return (
             f"Reflection [bold]{session_id}[/bold]: {plural(count, 'question')} to prepare "
-            f"your conversation ({_escape(framework.name)}). Skip what you would rather talk "
-            "about in person; your answers become the sheet to send."
+            f"your conversation ({printable_markup(framework.name)}). Skip what you would rather "
+            "talk about in person; your answers become the sheet to send."
         )
 
     new = NewConversation(
@@ -111,9 +112,3 @@ def stored_reflection(session_id: str) -> tuple[Session, Framework]:
             hint="'topcli sessions list' shows each conversation's kind",
         )
     return session, session.framework
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)

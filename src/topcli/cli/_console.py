@@ -18,19 +18,10 @@ import re
 import sys
 from typing import Any, TextIO
 
-#: rich's markup tags (``rich.markup.RE_TAGS``) and the text its ``escape`` protects.
+#: rich's markup tags (``rich.markup.RE_TAGS``).
 _TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
-_ESCAPABLE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 #: The control codes rich's ``Text`` strips from what it prints: BEL, BS, VT, FF, CR.
 _STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))
-
-
-def escape(markup: str) -> str:
-    """Text that prints as itself inside markup (the same result as ``rich.markup.escape``)."""
-    markup = _ESCAPABLE.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", markup)
-    if markup.endswith("\\") and not markup.endswith("\\\\"):
-        return markup + "\\"
-    return markup
 
 
 def strip_markup(markup: str) -> str:

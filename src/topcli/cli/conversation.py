@@ -123,13 +123,12 @@ def print_summary(session: Any) -> None:
 def warn_about_followup(session: Any) -> None:
     """A follow-up in the past or at a weekend is allowed (a late plan, a Saturday meeting)
     but is likely a slip: say so on stderr, whether it was typed or came from an answers file."""
-    from rich.markup import escape
-
     from topcli import clock
     from topcli.durations import followup_warnings
+    from topcli.safetext import printable_markup
 
     if not session.followup:
         return
     err = console(stderr=True)
     for warning in followup_warnings(session.followup, clock.today()):
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        err.print(f"[yellow]warning:[/yellow] {printable_markup(warning)}")

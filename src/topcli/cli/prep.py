@@ -71,9 +71,8 @@ def prep(
     if output is None or str(output) == "-":
         write_document(text.encode("utf-8"))
         return
-    from rich.markup import escape
-
     from topcli.exporters.service import write_export
+    from topcli.safetext import printable_markup as escape
 
     write_export(output, text.encode("utf-8"), force=force)
     console(stderr=True).print(
