@@ -51,14 +51,10 @@ KEEP_ANCHORS = (
 )
 
 
-def is_private(question: Question) -> bool:
-    """The leader's own notes are never put in front of the person."""
-    return question.private
-
-
 def on_sheet(question: Question) -> bool:
-    """Whether a question belongs on a preparation sheet."""
-    return question.type not in MEETING_TYPES and not is_private(question)
+    """Whether a question belongs on a preparation sheet: not the plan's own questions, and
+    never the leader's private notes."""
+    return question.type not in MEETING_TYPES and not question.private
 
 
 def default_stages(framework: Framework) -> list[Stage]:
