@@ -12,15 +12,9 @@ from typer.testing import CliRunner
 from helpers import run_cli
 from topcli import clock, errors
 from topcli.cli import app
+from topcli.durations import Period, parse_period
 from topcli.errors import UsageError
-from topcli.followthrough import (
-    OVERDUE_EXIT_CODE,
-    Period,
-    days_until,
-    describe_days,
-    due_state,
-    parse_period,
-)
+from topcli.followthrough import OVERDUE_EXIT_CODE, days_until, describe_days, due_state
 
 DATA = Path(__file__).parent / "data" / "followthrough"
 

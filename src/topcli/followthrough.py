@@ -1,4 +1,5 @@
-"""Follow-through dates: periods, "due", "overdue" and "in N days".
+"""Follow-through dates: "due", "overdue" and "in N days" (periods such as ``2w`` are
+:mod:`topcli.durations`'s).
 
 The date logic is pure: every function that decides "due", "overdue" or "in N days" takes
 ``today`` (callers pass :func:`topcli.clock.today`, the local date of ``TOPCLI_NOW`` when set), so
@@ -15,25 +16,13 @@ latest finished conversation; an *action* is one line of a plan, ``open`` until 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from topcli.errors import ExitCode
 from topcli.wording import plural
 
 if TYPE_CHECKING:
-    from topcli.durations import Period as Period
-    from topcli.durations import parse_period as parse_period
     from topcli.session import Session
-
-
-def __getattr__(name: str) -> Any:
-    """``Period`` and ``parse_period`` come from the one grammar of time (:mod:`topcli.durations`),
-    imported when first asked for: a listing that shows dates needs no period parser."""
-    if name in ("Period", "parse_period"):
-        from topcli import durations
-
-        return getattr(durations, name)
-    raise AttributeError(f"module 'topcli.followthrough' has no attribute {name!r}")
 
 
 #: ``topcli followup`` exits with this when something is overdue (0 when nothing is). Distinct from

@@ -54,7 +54,7 @@ def list_actions(
     """
     from topcli import clock
     from topcli.cli._people import person_id
-    from topcli.followthrough import parse_period
+    from topcli.durations import parse_period
     from topcli.listing import listing
     from topcli.people import list_actions
     from topcli.store import Store

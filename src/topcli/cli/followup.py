@@ -61,7 +61,7 @@ def followup(
 ) -> None:
     from topcli import clock
     from topcli.cli._people import person_id
-    from topcli.followthrough import parse_period
+    from topcli.durations import parse_period
     from topcli.followup import followup_report
     from topcli.listing import listing
     from topcli.store import Store
@@ -123,6 +123,6 @@ def _print_report(report: FollowupReport, within: str, how: Listing) -> None:
 
 
 def _period_words(text: str) -> str:
-    from topcli.followthrough import parse_period
+    from topcli.durations import parse_period
 
     return parse_period(text, option="--within").words()
